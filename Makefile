@@ -1,0 +1,47 @@
+# Two commands on a fresh machine (Python 3.11 and pip):
+#   make book   create .venv from requirements.lock, execute the notebooks, build _build/html
+#   make test   the same environment, then every test (unit, data, nbval over book/, browser)
+# DATA=/path/to/folder builds against another data folder laid out like data/.
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DATA   ?= data
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+PARAMS ?=
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+# The package is imported from this checkout's src/, also by the notebook kernels.
+export PYTHONPATH := $(CURDIR)/src
+
+.PHONY: book test venv validate curate lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/rebook build --data $(DATA) --jobs $(JOBS) $(foreach p,$(PARAMS),--param $(p))
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+validate: $(STAMP)
+	$(BIN)/rebook validate $(DATA)
+
+curate: $(STAMP)
+	$(BIN)/rebook curate
+
+# Re-pin every dependency from pyproject.toml (needs the registries).
+lock:
+	rm -rf /tmp/rebook-lock && $(PYTHON) -m venv /tmp/rebook-lock
+	/tmp/rebook-lock/bin/pip install --quiet ".[test]"
+	/tmp/rebook-lock/bin/pip freeze | grep -v -E '^(-e |rare-earth-exports)' > requirements.lock
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,105 @@
+"""`rebook`: build the book, validate a data folder, curate the sources.
+
+Every command exits non-zero with a readable message when something is wrong; none leaves a
+half-built book behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+
+def _param(text: str) -> tuple[str, object]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"--param takes key=value, got {text!r}")
+    key, value = text.split("=", 1)
+    return key.strip(), yaml.safe_load(value) if value else ""
+
+
+def _root() -> Path:
+    from .load import project_root
+
+    return project_root()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+    from .load import resolve_data_dir
+    from .plan import build_plan
+    from .validate import validate_data_dir
+
+    root = _root()
+    os.chdir(root)
+    data_dir = resolve_data_dir(args.data)
+    print(f"validating {data_dir} ...", file=sys.stderr)
+    validate_data_dir(data_dir)
+    data_param = args.data if not Path(args.data).is_absolute() else str(data_dir)
+    jobs = build_plan(root, data_param, dict(args.param))
+    summary = build(root, jobs, data_dir, jobs_n=args.jobs, force=args.force)
+    print(summary)
+    print(f"site: {root / '_build' / 'html' / 'index.html'}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_data_dir
+
+    validate_data_dir(Path(args.folder))
+    print(f"{args.folder}: valid")
+    return 0
+
+
+def cmd_curate(args: argparse.Namespace) -> int:
+    from .reconcile import main as curate_main
+
+    return curate_main(["--sources", str(args.sources), "--curation", str(args.curation), "--out", str(args.out)])
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rebook", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="execute the notebooks and build the site",
+                       description="Validate the data, execute changed notebooks with papermill, build the site.")
+    b.add_argument("--data", default="data", help="data folder laid out like data/ (default: data)")
+    b.add_argument("--param", action="append", type=_param, default=[], metavar="KEY=VALUE",
+                   help="override a parameter of every page (repeatable), e.g. baseline_start=2025-01")
+    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks executed in parallel (default: cores)")
+    b.add_argument("--force", action="store_true", help="execute every notebook and rebuild the site")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="check a data folder against datapackage.json",
+                       description="Report every problem in a data folder: file, line, column, value, what was expected.")
+    v.add_argument("folder", nargs="?", default="data")
+    v.set_defaults(func=cmd_validate)
+
+    c = sub.add_parser("curate", help="rebuild data/ from the reported figures in shared/sources",
+                       description="Apply the curation rules (curation/*.csv) to the reported rows.")
+    c.add_argument("--sources", type=Path, default=Path("../shared/sources"))
+    c.add_argument("--curation", type=Path, default=Path("curation"))
+    c.add_argument("--out", type=Path, default=Path("data"))
+    c.set_defaults(func=cmd_curate)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .build import BuildError
+    from .plan import PlanError
+    from .reconcile import CurationError
+    from .validate import DataValidationError
+
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (DataValidationError, BuildError, PlanError, CurationError) as exc:
+        print(f"rebook {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
