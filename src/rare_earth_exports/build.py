@@ -52,14 +52,52 @@ def _digest_files(paths: list[Path], root: Path) -> str:
     return h.hexdigest()
 
 
+def _imported_modules(source: str, package_relative: bool) -> set[str]:
+    """Names of package modules a piece of code imports (`from rare_earth_exports.x import`, `from .x import`)."""
+    names = set()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return names
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if package_relative and node.level == 1:
+                names.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+            elif node.module and node.module.split(".")[0] == PACKAGE_DIR.name:
+                parts = node.module.split(".")
+                names.update([parts[1]] if len(parts) > 1 else [a.name for a in node.names])
+        elif isinstance(node, ast.Import):
+            names.update(a.name.split(".")[1] for a in node.names
+                         if a.name.startswith(PACKAGE_DIR.name + ".") and a.name.count(".") >= 1)
+    return names
+
+
+def package_dependencies(code: str) -> list[Path]:
+    """The package's module files that code uses, directly or through other modules."""
+    todo, seen = set(_imported_modules(code, False)), set()
+    while todo:
+        name = todo.pop()
+        path = PACKAGE_DIR / f"{name}.py"
+        if name in seen or not path.exists():
+            continue
+        seen.add(name)
+        todo |= _imported_modules(path.read_text(encoding="utf-8"), True) - seen
+    return sorted(PACKAGE_DIR / f"{n}.py" for n in seen | {"__init__"})
+
+
 def input_hash(job: Job, root: Path, data_dir: Path) -> str:
-    """Content hash of everything an execution depends on (no timestamps, no absolute paths)."""
+    """Content hash of everything an execution depends on (no timestamps, no absolute paths).
+
+    The package code counted is the modules the notebook imports and what they import, so a
+    change to the build or the command line does not re-execute the pages.
+    """
     notebook = nbformat.read(root / job.notebook, as_version=4)
     cells = [(c.cell_type, c.source, sorted(c.metadata.get("tags", []))) for c in notebook.cells]
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code" and "%" not in c.source[:1])
     h = hashlib.sha256()
     h.update(json.dumps(cells, sort_keys=True).encode())
     h.update(json.dumps(job.params, sort_keys=True, default=str).encode())
-    h.update(_digest_files(list(PACKAGE_DIR.glob("*.py")), PACKAGE_DIR).encode())
+    h.update(_digest_files(package_dependencies(code), PACKAGE_DIR).encode())
     h.update(_digest_files([p for p in data_dir.iterdir() if p.suffix in (".csv", ".json")], data_dir).encode())
     return h.hexdigest()[:16]
 
