@@ -9,6 +9,7 @@ test-output/ for a human to look at.
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import re
 import shutil
@@ -21,7 +22,7 @@ import pytest
 
 from conftest import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))  # CI elsewhere may point at Chrome
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 SCREENSHOTS = ROOT / "test-output"

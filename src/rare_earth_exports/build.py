@@ -213,15 +213,18 @@ def build_site(root: Path, stage: Path, log) -> None:
     config_stamp.write_text(config_hash)
 
 
-def publish(root: Path, stage: Path, outputs: list[str]) -> None:
+def publish(root: Path, stage: Path, outputs: list[str], site_built: bool) -> None:
     """Swaps in the new notebooks, results and site; runs only after everything succeeded."""
     for old in (root / BOOK_DIR).rglob("*.ipynb"):
         if old.relative_to(root).as_posix() not in outputs:
             old.unlink()  # a page the plan no longer makes (a destination that no longer qualifies)
     for rel in outputs + [RESULTS]:
         src, dst = stage / rel, root / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dst)
+        if not dst.exists() or dst.read_bytes() != src.read_bytes():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+    if not site_built:
+        return
     new_site, old_site = root / "_build" / "html.new", root / "_build" / "html.old"
     shutil.rmtree(new_site, ignore_errors=True)
     shutil.rmtree(old_site, ignore_errors=True)
@@ -301,6 +304,6 @@ def build(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, force: bo
     if not (root / SITE / "index.html").exists() or not stamp.exists() or stamp.read_text() != digest or force:
         build_site(root, stage, log)
         site_built = True
-    publish(root, stage, [j.output for j in jobs])
+    publish(root, stage, [j.output for j in jobs], site_built)
     stamp.write_text(digest)
     return BuildSummary([j.output for j, _ in todo], reused, rows, site_built, time.monotonic() - start)
