@@ -170,6 +170,7 @@ def test_a_git_ref_against_the_working_tree(builds, tmp_path):
         (old / rel).write_bytes((new / rel).read_bytes())
     report = compare(load_vintage("HEAD", old), load_vintage(None, old))
     assert render_text(report) == EXPECTED_TEXT.replace("old -> new", "HEAD -> working tree")
+    assert render_markdown(report) == EXPECTED_MARKDOWN.replace("`old` → `new`", "`HEAD` → `working tree`")
 
 
 def test_a_metrics_file_of_a_build_brings_its_home_page(builds):

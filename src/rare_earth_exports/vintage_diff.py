@@ -144,8 +144,11 @@ def load_vintage(spec: str | None, root: Path) -> Vintage:
         return Vintage(spec, read_metrics(path.read_text(encoding="utf-8"), spec))
     if path.is_dir():
         return vintage_from(spec, _folder_reader(path))
-    proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
-                          capture_output=True)
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
+                              capture_output=True)
+    except OSError as exc:
+        raise DiffError(f"{spec!r} is not a file or folder, and git cannot be run: {exc}") from exc
     if proc.returncode != 0:
         raise DiffError(f"{spec!r} is neither a file, a folder nor a git ref of {root}")
     return vintage_from(spec, _git_reader(spec, root))
