@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from .pages import METRIC_COLUMNS, METRICS_KEY
+from .pages import DECIMALS, METRIC_COLUMNS, METRICS_KEY
 from .plan import Job
 
 BOOK_DIR = "book"
@@ -36,6 +36,11 @@ SITE = Path("_build/html")
 SITE_INPUTS = ("_config.yml", "_toc.yml")
 PACKAGE_DIR = Path(__file__).resolve().parent
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "execution", "widgets")
+# Site files that two builds of the same inputs may write differently, with the reason; the
+# determinism test compares every other file of _build/html byte for byte. Empty: Sphinx's
+# stamps are pinned (html_last_updated_fmt off, PYTHONHASHSEED=0 for the search index, myst-nb's
+# stylesheet seeded before the first page is written, see `seed_mystnb_css`).
+SITE_STAMPED: dict[str, str] = {}
 
 
 class BuildError(RuntimeError):
@@ -166,7 +171,9 @@ def write_metrics(notebooks: list[Path], target: Path) -> int:
     df = pd.DataFrame(rows, columns=METRIC_COLUMNS)
     df = df.sort_values(METRIC_COLUMNS[:7] + ["glue_key"], kind="mergesort").reset_index(drop=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(target, index=False, lineterminator="\n")
+    # fixed decimals: the text of a value does not depend on float formatting, and a changed
+    # figure is a one-line diff
+    df.to_csv(target, index=False, lineterminator="\n", float_format=f"%.{DECIMALS}f")
     return len(df)
 
 
@@ -197,12 +204,33 @@ def site_hash(stage: Path) -> str:
     return _digest_files(files, stage)
 
 
+def seed_mystnb_css(html_dir: Path) -> None:
+    """Puts myst-nb's stylesheet in the site before Sphinx writes any page.
+
+    myst-nb copies it only when the build finishes, so a first build would link it without
+    Sphinx's `?v=` checksum and every later build with one; seeded, both write the same HTML.
+    """
+    from importlib import resources
+
+    css = (resources.files("myst_nb.static") / "mystnb.css").read_bytes()
+    target = html_dir / "_static" / f"mystnb.{hashlib.sha256(css).hexdigest()}.css"
+    if not target.exists() or target.read_bytes() != css:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(css)
+
+
 def build_site(root: Path, stage: Path, log) -> None:
     """Jupyter Book 1, execution off, warnings as errors, into stage/_build/html."""
     config_stamp = stage / "_build" / ".config-hash"
-    config_hash = _digest_files([stage / n for n in SITE_INPUTS], stage)
+    # the page list is part of the configuration: Sphinx never deletes the HTML of a page that
+    # went away, so a new set of pages starts from an empty site
+    pages = sorted(p.relative_to(stage).as_posix() for p in (stage / BOOK_DIR).rglob("*")
+                   if p.suffix in (".md", ".ipynb"))
+    config_hash = _digest_files([stage / n for n in SITE_INPUTS], stage) + \
+        hashlib.sha256("\n".join(pages).encode()).hexdigest()
     if not config_stamp.exists() or config_stamp.read_text() != config_hash:
         shutil.rmtree(stage / "_build", ignore_errors=True)  # Sphinx keeps stale configuration
+    seed_mystnb_css(stage / "_build" / "html")
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(stage), "--builder", "html", "-W", "-n", "--keep-going"]
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})

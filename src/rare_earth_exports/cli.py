@@ -1,4 +1,4 @@
-"""`rebook`: build the book, validate a data folder, curate the sources.
+"""`rebook`: build the book, validate a data folder, curate the sources, diff two vintages.
 
 Every command exits non-zero with a readable message when something is wrong; none leaves a
 half-built book behind.
@@ -115,6 +115,19 @@ class ImportCommandError(ValueError):
     """An import that cannot start (no file)."""
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .vintage_diff import compare, load_vintage, render_markdown, render_text
+
+    root = _root()
+    report = compare(load_vintage(args.old, root), load_vintage(args.new, root))
+    print(render_text(report), end="")
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(render_markdown(report), encoding="utf-8")
+        print(f"Markdown: {args.markdown}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rebook", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -155,6 +168,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--curation", type=Path, default=Path("curation"))
     c.add_argument("--out", type=Path, default=Path("data"))
     c.set_defaults(func=cmd_curate)
+
+    d = sub.add_parser("diff", help="the figures that changed between two builds (metrics.csv)",
+                       description="Per chapter, the figures of book/results/metrics.csv that changed (old, new, "
+                                   "difference), were added or were removed, and the home page's glued values that changed.")
+    d.add_argument("old", help="a git ref, a folder holding book/results/metrics.csv, or a metrics.csv")
+    d.add_argument("new", nargs="?", default=None, help="the same kinds; default: this working tree")
+    d.add_argument("--markdown", type=Path, metavar="FILE", help="also write the report as Markdown (a pull request description)")
+    d.set_defaults(func=cmd_diff)
     return p
 
 
@@ -164,11 +185,13 @@ def main(argv: list[str] | None = None) -> int:
     from .plan import PlanError
     from .reconcile import CurationError
     from .validate import DataValidationError
+    from .vintage_diff import DiffError
 
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DataValidationError, BuildError, PlanError, CurationError, ImportFileError, ImportCommandError) as exc:
+    except (DataValidationError, BuildError, PlanError, CurationError, ImportFileError, ImportCommandError,
+            DiffError) as exc:
         print(f"rebook {args.command}: {exc}", file=sys.stderr)
         return 1
 
