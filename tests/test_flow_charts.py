@@ -31,3 +31,20 @@ def test_series_chart_strip_lists_every_month_with_its_status():
     # points are drawn only for reported and derived figures
     points = [d for d in datasets(spec) if len(d) == 2 and {r["status"] for r in d} == {"reported", "derived"}]
     assert points
+
+
+def test_long_subtitles_become_lines_no_wider_than_asked():
+    text = "Source: China customs (GACC) via " + ", ".join(f"site{i}.example" for i in range(12)) + "; full list below."
+    out = fc.lines(text, 60)
+    assert len(out) > 1 and all(len(line) <= 60 for line in out)
+    assert " ".join(out) == text
+
+
+def test_titled_takes_one_line_or_several():
+    import altair as alt
+
+    from rare_earth_exports import charts
+
+    base = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
+    assert charts.titled(base, "T", "one line", "d").to_dict()["title"]["subtitle"] == ["one line"]
+    assert charts.titled(base, "T", ["a", "b"], "d").to_dict()["title"]["subtitle"] == ["a", "b"]

@@ -117,6 +117,7 @@ def event_rules(events: pd.DataFrame, start: str, end: str, kinds: tuple[str, ..
     )
 
 
-def titled(chart: alt.TopLevelMixin, title: str, subtitle: str, description: str) -> alt.TopLevelMixin:
-    """Title, source line and a text alternative for screen readers."""
-    return chart.properties(title=alt.TitleParams(title, subtitle=[subtitle]), description=description)
+def titled(chart: alt.TopLevelMixin, title: str, subtitle: str | list[str], description: str) -> alt.TopLevelMixin:
+    """Title, source line (one string, or several lines) and a text alternative for screen readers."""
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    return chart.properties(title=alt.TitleParams(title, subtitle=lines), description=description)

@@ -8,6 +8,8 @@ but without a baseline, zero, or missing. Price quotes are drawn as the ranges t
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -23,8 +25,14 @@ STRIP_COLOURS = {
 }
 EVENT_KINDS = ("control", "truce", "relaxation")
 # Series colours kept clear of the status colours (navy, orange) and the event colours (red, green).
+WIDTH = 480  # with the strip's row labels, a chart fits the page's text column
 SERIES_PALETTE = ["#5e35b1", "#00897b", "#c2185b", "#8d6e63", "#f9a825", "#546e7a", "#7cb342", "#0288d1"]
 RELIABILITY_SHAPES = {"relay": "circle", "weak": "triangle-up"}
+
+
+def lines(text: str, width: int = 90) -> list[str]:
+    """A long subtitle as lines no wider than the chart (for `charts.titled`)."""
+    return textwrap.wrap(text, width)
 
 
 def long_frame(frames: dict[str, pd.DataFrame], y: str) -> pd.DataFrame:
@@ -46,7 +54,7 @@ def long_frame(frames: dict[str, pd.DataFrame], y: str) -> pd.DataFrame:
 def _colour(field: str, title: str, order: list[str]) -> alt.Color:
     return alt.Color(f"{field}:N", title=title, sort=order,
                      scale=alt.Scale(domain=order, range=(SERIES_PALETTE * 2)[:len(order)]),
-                     legend=alt.Legend(columns=2, labelLimit=0))
+                     legend=alt.Legend(columns=1, labelLimit=0))
 
 
 def _mid(start: pd.Series, stop: pd.Series) -> pd.Series:
@@ -64,12 +72,12 @@ def status_strip(df: pd.DataFrame, start: str, end: str, series_title: str) -> a
     """One row per series, one cell per month, coloured by what the month's figure is."""
     return alt.Chart(df).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=_x(start, end), x2="date_end:T",
-        y=alt.Y("series:N", title=None, sort=list(dict.fromkeys(df["series"])), axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("series:N", title=None, sort=list(dict.fromkeys(df["series"])), axis=alt.Axis(labelLimit=200)),
         color=alt.Color("status:N", title="Monthly figure",
                         scale=alt.Scale(domain=list(STRIP_COLOURS), range=list(STRIP_COLOURS.values()))),
         tooltip=[alt.Tooltip("series:N", title=series_title), alt.Tooltip("month:N", title="Month"),
                  alt.Tooltip("status:N", title="Figure")],
-    ).properties(width=charts.WIDTH, height=alt.Step(16))
+    ).properties(width=WIDTH, height=alt.Step(16))
 
 
 def series_chart(df: pd.DataFrame, y: str, y_title: str, series_title: str, start: str, end: str,
@@ -93,7 +101,7 @@ def series_chart(df: pd.DataFrame, y: str, y_title: str, series_title: str, star
     layers: list = [lines, points]
     if reference is not None:
         layers.append(alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="ref:Q"))
-    main = alt.layer(*layers).properties(width=charts.WIDTH, height=charts.HEIGHT)
+    main = alt.layer(*layers).properties(width=WIDTH, height=charts.HEIGHT)
     if events is not None:
         main = alt.layer(main, charts.event_rules(events, start, end, EVENT_KINDS)).resolve_scale(color="independent")
     return alt.vconcat(main, status_strip(df, start, end, series_title)).resolve_scale(color="independent", x="shared")
@@ -119,9 +127,9 @@ def quotes_chart(q: pd.DataFrame, product_names: dict[str, str]) -> alt.FacetCha
         x=alt.X("date_mid:T"), y=alt.Y("mid:Q", scale=alt.Scale(type="log")), color=colour,
         shape=alt.Shape("reliability:N", title="Reliability", scale=alt.Scale(domain=list(RELIABILITY_SHAPES), range=list(RELIABILITY_SHAPES.values()))),
         tooltip=tooltip)
-    return alt.layer(boxes, spans, marks, data=df).properties(width=charts.WIDTH, height=140).facet(
+    return alt.layer(boxes, spans, marks, data=df).properties(width=WIDTH, height=140).facet(
         row=alt.Row("product_name:N", title=None, sort=list(dict.fromkeys(df["product_name"])),
-                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold"))
+                    header=alt.Header(labelOrient="top", labelAnchor="start", labelFontWeight="bold", labelFontSize=12))
     ).resolve_scale(y="independent")
 
 
@@ -145,4 +153,4 @@ def premium_chart(prem: pd.DataFrame, product_names: dict[str, str]) -> alt.Laye
         shape=alt.Shape("reliability:N", title="Reliability", scale=alt.Scale(domain=list(RELIABILITY_SHAPES), range=list(RELIABILITY_SHAPES.values()))),
         tooltip=tooltip)
     parity = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="one:Q")
-    return alt.layer(ranges, mids, parity).properties(width=charts.WIDTH, height=charts.HEIGHT)
+    return alt.layer(ranges, mids, parity).properties(width=WIDTH, height=charts.HEIGHT)
