@@ -224,13 +224,13 @@ def test_gap_changes_and_a_yardstick_from_them():
     b = monthly({"2025-01": 100, "2025-02": 100, "2025-03": 100, "2025-04": None})
     gaps = cmp.gap_changes(a, b, "2025-01", "2025-04")
     assert gaps.round(6).tolist() == [10.0, -10.0]
-    y = cmp.yardstick("gap", a, "2025-01", "2025-04", b)
-    assert (y.swing.n, y.swing.mean, y.window) == (2, pytest.approx(0.0), "2025-01/2025-04")
+    y = cmp.yardstick("gap", "A vs B", a, "2025-01", "2025-04", b)
+    assert (y.swing.n, y.swing.mean, y.window, y.partner) == (2, pytest.approx(0.0), "2025-01/2025-04", "A vs B")
 
 
 def test_sturdiest_takes_the_first_yardstick_with_enough_changes():
-    thin = cmp.yardstick("thin", monthly({"2025-01": 1, "2025-02": 2}), "2025-01", "2025-02")
-    full = cmp.yardstick("full", monthly({"2025-01": 1, "2025-02": 2, "2025-03": 3, "2025-04": 4}), "2025-01", "2025-04")
+    thin = cmp.yardstick("thin", "EU27", monthly({"2025-01": 1, "2025-02": 2}), "2025-01", "2025-02")
+    full = cmp.yardstick("full", "DEU", monthly({"2025-01": 1, "2025-02": 2, "2025-03": 3, "2025-04": 4}), "2025-01", "2025-04")
     assert cmp.sturdiest([thin, full], 3).name == "full"
     assert cmp.sturdiest([thin, thin], 3).name == "thin"
 

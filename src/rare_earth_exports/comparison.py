@@ -288,6 +288,7 @@ class Yardstick:
     """Ordinary changes over a window: the spread one change is read against."""
 
     name: str
+    partner: str   # whose changes: a partner code, or 'A vs B' for a gap
     window: str
     changes: pd.Series
 
@@ -296,10 +297,10 @@ class Yardstick:
         return typical_swing(self.changes)
 
 
-def yardstick(name: str, a: pd.Series, start: str, end: str, b: pd.Series | None = None) -> Yardstick:
+def yardstick(name: str, partner: str, a: pd.Series, start: str, end: str, b: pd.Series | None = None) -> Yardstick:
     """Month-on-month changes of `a` in start..end, or of the gap between `a` and `b`."""
     changes = ordinary_changes(a, start, end) if b is None else gap_changes(a, b, start, end)
-    return Yardstick(name, f"{start}/{end}", changes)
+    return Yardstick(name, partner, f"{start}/{end}", changes)
 
 
 @dataclass(frozen=True)
