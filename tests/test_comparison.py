@@ -1,5 +1,6 @@
 """The comparison of two groups of destinations, on small series whose answers are worked by hand."""
 
+import datetime
 import math
 
 import pandas as pd
@@ -194,6 +195,7 @@ def test_lookup_events_prefers_the_control_and_accepts_ids(tmp_path):
     ])
     found = cmp.lookup_events(ev, ["2025-04-04", "2025-10-30", "e1"])
     assert found["event_id"].tolist() == ["e3", "e2", "e1"]
+    assert cmp.lookup_events(ev, [datetime.date(2025, 4, 4)])["event_id"].tolist() == ["e3"]
     with pytest.raises(ValueError, match="2025-01-01"):
         cmp.lookup_events(ev, ["2025-01-01"])
 

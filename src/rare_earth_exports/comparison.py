@@ -243,7 +243,7 @@ def lookup_events(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """
     rank = {k: i for i, k in enumerate(KIND_PRIORITY)}
     rows = []
-    for key in keys:
+    for key in map(str, keys):  # a date written unquoted in YAML arrives as a date
         hit = events[(events["event_id"] == key) | (events["date"] == key)]
         if not len(hit):
             raise ValueError(f"event_dates: no event in events.csv has the date or id {key!r}")
