@@ -118,15 +118,17 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
 
 
 def _guess_encoding(raw: bytes) -> tuple[str, str] | None:
-    """(codec, description) of a legacy encoding the bytes decode with, when one fits."""
-    for codec, label in (("gb18030", "GB18030 (Chinese Windows; GACC downloads use it)"),
-                         ("cp1252", "Windows-1252 / Latin-1")):
+    """(codec, description) of the legacy encoding the bytes most likely are in."""
+    runs = re.findall(rb"[\x80-\xff]+", raw)
+    candidates = [("cp1252", "Windows-1252 / Latin-1"), ("latin-1", "Latin-1")]
+    if runs and all(len(r) % 2 == 0 for r in runs):
+        # Chinese text comes in pairs of high bytes; accented Latin letters are single bytes
+        candidates.insert(0, ("gb18030", "GB18030 (Chinese Windows; GACC downloads use it)"))
+    for codec, label in candidates:
         try:
-            text = raw.decode(codec)
+            raw.decode(codec)
         except UnicodeDecodeError:
             continue
-        if codec == "gb18030" and not re.search(r"[\u3000-\u9fff]", text):
-            continue  # Latin-1 bytes often decode as GB18030 too, into nonsense without Chinese
         return codec, label
     return None
 
@@ -339,14 +341,15 @@ def line_index(table: Table, line: int | None) -> int | None:
 
 # --- what the schema cannot say ------------------------------------------------------------------
 
-def _number_problem(text: str, integer: bool) -> tuple[str, str] | None:
+def _number_problem(text: str, integer: bool, required: bool) -> tuple[str, str] | None:
     """(expected, hint) when a number is not written in full, plain, with ASCII digits."""
     s = text.strip()
     if not s or (INTEGER_RE if integer else NUMBER_RE).fullmatch(s):
         return None
     expected = "a whole number" if integer else "a number written in full, e.g. 1234.5"
     if s.lower() in NOT_A_NUMBER:
-        return expected, "a month without a figure has no row at all, never NaN, a dash or infinity"
+        return expected, ("a month without a figure has no row at all, never NaN, a dash or infinity" if required
+                          else "leave the cell empty when there is no value")
     if THOUSANDS_RE.fullmatch(s):
         return expected, f"remove the thousands separators ({s} -> {re.sub(SEPARATORS, '', s)})"
     if DECIMAL_COMMA_RE.fullmatch(s):
@@ -398,7 +401,7 @@ def _cell_errors(table: Table, resource: dict, ids: dict[str, set[str]]) -> list
         for f in fields:
             name, text = f["name"], row[f["name"]]
             if f["type"] in ("number", "integer"):
-                problem = _number_problem(text, f["type"] == "integer")
+                problem = _number_problem(text, f["type"] == "integer", f.get("constraints", {}).get("required", False))
                 if problem:
                     out.append(DataError(table.label, line, name, text, *problem))
             pattern = f.get("constraints", {}).get("pattern")
