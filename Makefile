@@ -2,6 +2,7 @@
 #   make book   create .venv from requirements.lock, execute the notebooks, build _build/html
 #   make test   the same environment, then every test (unit, data, nbval over book/, browser)
 # DATA=/path/to/folder builds against another data folder laid out like data/.
+# make diff OLD=<git ref or folder> [NEW=...]: the figures that changed between two builds.
 
 PYTHON ?= python3.11
 VENV   ?= .venv
@@ -9,11 +10,14 @@ BIN    := $(VENV)/bin
 DATA   ?= data
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 PARAMS ?=
+OLD    ?= HEAD
+NEW    ?=
+DIFF_MD ?= _build/vintage-diff.md
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 # The package is imported from this checkout's src/, also by the notebook kernels.
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: book test venv validate curate lock clean
+.PHONY: book test venv validate curate diff lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +40,12 @@ validate: $(STAMP)
 
 curate: $(STAMP)
 	$(BIN)/rebook curate
+
+# Per chapter, the figures of book/results/metrics.csv that changed between two builds (OLD: a git
+# ref, a folder holding a build, or a metrics.csv; NEW: the same, default this working tree), and
+# the home page's glued values that changed; the Markdown copy is for a pull request description.
+diff: $(STAMP)
+	$(BIN)/rebook diff $(OLD) $(NEW) --markdown $(DIFF_MD)
 
 # Re-pin every dependency from pyproject.toml (needs the registries).
 lock:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from .pages import METRIC_COLUMNS, METRICS_KEY
+from .pages import DECIMALS, METRIC_COLUMNS, METRICS_KEY
 from .plan import Job
 
 BOOK_DIR = "book"
@@ -36,6 +36,11 @@ SITE = Path("_build/html")
 SITE_INPUTS = ("_config.yml", "_toc.yml")
 PACKAGE_DIR = Path(__file__).resolve().parent
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "execution", "widgets")
+# Site files that two builds of the same inputs may write differently, with the reason; the
+# determinism test compares every other file of _build/html byte for byte. Empty: Sphinx's
+# stamps are pinned (html_last_updated_fmt off, PYTHONHASHSEED=0 for the search index, myst-nb's
+# stylesheet seeded before the first page is written, see `seed_mystnb_css`).
+SITE_STAMPED: dict[str, str] = {}
 
 
 class BuildError(RuntimeError):
@@ -52,14 +57,52 @@ def _digest_files(paths: list[Path], root: Path) -> str:
     return h.hexdigest()
 
 
+def _imported_modules(source: str, package_relative: bool) -> set[str]:
+    """Names of package modules a piece of code imports (`from rare_earth_exports.x import`, `from .x import`)."""
+    names = set()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return names
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if package_relative and node.level == 1:
+                names.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+            elif node.module and node.module.split(".")[0] == PACKAGE_DIR.name:
+                parts = node.module.split(".")
+                names.update([parts[1]] if len(parts) > 1 else [a.name for a in node.names])
+        elif isinstance(node, ast.Import):
+            names.update(a.name.split(".")[1] for a in node.names
+                         if a.name.startswith(PACKAGE_DIR.name + ".") and a.name.count(".") >= 1)
+    return names
+
+
+def package_dependencies(code: str) -> list[Path]:
+    """The package's module files that code uses, directly or through other modules."""
+    todo, seen = set(_imported_modules(code, False)), set()
+    while todo:
+        name = todo.pop()
+        path = PACKAGE_DIR / f"{name}.py"
+        if name in seen or not path.exists():
+            continue
+        seen.add(name)
+        todo |= _imported_modules(path.read_text(encoding="utf-8"), True) - seen
+    return sorted(PACKAGE_DIR / f"{n}.py" for n in seen | {"__init__"})
+
+
 def input_hash(job: Job, root: Path, data_dir: Path) -> str:
-    """Content hash of everything an execution depends on (no timestamps, no absolute paths)."""
+    """Content hash of everything an execution depends on (no timestamps, no absolute paths).
+
+    The package code counted is the modules the notebook imports and what they import, so a
+    change to the build or the command line does not re-execute the pages.
+    """
     notebook = nbformat.read(root / job.notebook, as_version=4)
     cells = [(c.cell_type, c.source, sorted(c.metadata.get("tags", []))) for c in notebook.cells]
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code" and "%" not in c.source[:1])
     h = hashlib.sha256()
     h.update(json.dumps(cells, sort_keys=True).encode())
     h.update(json.dumps(job.params, sort_keys=True, default=str).encode())
-    h.update(_digest_files(list(PACKAGE_DIR.glob("*.py")), PACKAGE_DIR).encode())
+    h.update(_digest_files(package_dependencies(code), PACKAGE_DIR).encode())
     h.update(_digest_files([p for p in data_dir.iterdir() if p.suffix in (".csv", ".json")], data_dir).encode())
     return h.hexdigest()[:16]
 
@@ -146,7 +189,9 @@ def write_metrics(notebooks: list[Path], target: Path) -> int:
     df = pd.DataFrame(rows, columns=METRIC_COLUMNS)
     df = df.sort_values(METRIC_COLUMNS[:7] + ["glue_key"], kind="mergesort").reset_index(drop=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(target, index=False, lineterminator="\n")
+    # fixed decimals: the text of a value does not depend on float formatting, and a changed
+    # figure is a one-line diff
+    df.to_csv(target, index=False, lineterminator="\n", float_format=f"%.{DECIMALS}f")
     return len(df)
 
 
@@ -177,12 +222,33 @@ def site_hash(stage: Path) -> str:
     return _digest_files(files, stage)
 
 
+def seed_mystnb_css(html_dir: Path) -> None:
+    """Puts myst-nb's stylesheet in the site before Sphinx writes any page.
+
+    myst-nb copies it only when the build finishes, so a first build would link it without
+    Sphinx's `?v=` checksum and every later build with one; seeded, both write the same HTML.
+    """
+    from importlib import resources
+
+    css = (resources.files("myst_nb.static") / "mystnb.css").read_bytes()
+    target = html_dir / "_static" / f"mystnb.{hashlib.sha256(css).hexdigest()}.css"
+    if not target.exists() or target.read_bytes() != css:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(css)
+
+
 def build_site(root: Path, stage: Path, log) -> None:
     """Jupyter Book 1, execution off, warnings as errors, into stage/_build/html."""
     config_stamp = stage / "_build" / ".config-hash"
-    config_hash = _digest_files([stage / n for n in SITE_INPUTS], stage)
+    # the page list is part of the configuration: Sphinx never deletes the HTML of a page that
+    # went away, so a new set of pages starts from an empty site
+    pages = sorted(p.relative_to(stage).as_posix() for p in (stage / BOOK_DIR).rglob("*")
+                   if p.suffix in (".md", ".ipynb"))
+    config_hash = _digest_files([stage / n for n in SITE_INPUTS], stage) + \
+        hashlib.sha256("\n".join(pages).encode()).hexdigest()
     if not config_stamp.exists() or config_stamp.read_text() != config_hash:
         shutil.rmtree(stage / "_build", ignore_errors=True)  # Sphinx keeps stale configuration
+    seed_mystnb_css(stage / "_build" / "html")
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(stage), "--builder", "html", "-W", "-n", "--keep-going"]
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
@@ -193,15 +259,18 @@ def build_site(root: Path, stage: Path, log) -> None:
     config_stamp.write_text(config_hash)
 
 
-def publish(root: Path, stage: Path, outputs: list[str]) -> None:
+def publish(root: Path, stage: Path, outputs: list[str], site_built: bool) -> None:
     """Swaps in the new notebooks, results and site; runs only after everything succeeded."""
     for old in (root / BOOK_DIR).rglob("*.ipynb"):
         if old.relative_to(root).as_posix() not in outputs:
             old.unlink()  # a page the plan no longer makes (a destination that no longer qualifies)
     for rel in outputs + [RESULTS]:
         src, dst = stage / rel, root / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dst)
+        if not dst.exists() or dst.read_bytes() != src.read_bytes():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+    if not site_built:
+        return
     new_site, old_site = root / "_build" / "html.new", root / "_build" / "html.old"
     shutil.rmtree(new_site, ignore_errors=True)
     shutil.rmtree(old_site, ignore_errors=True)
@@ -281,6 +350,6 @@ def build(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, force: bo
     if not (root / SITE / "index.html").exists() or not stamp.exists() or stamp.read_text() != digest or force:
         build_site(root, stage, log)
         site_built = True
-    publish(root, stage, [j.output for j in jobs])
+    publish(root, stage, [j.output for j in jobs], site_built)
     stamp.write_text(digest)
     return BuildSummary([j.output for j, _ in todo], reused, rows, site_built, time.monotonic() - start)

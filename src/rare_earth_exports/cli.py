@@ -1,4 +1,4 @@
-"""`rebook`: build the book, validate a data folder, curate the sources.
+"""`rebook`: build the book, validate a data folder, curate the sources, diff two vintages.
 
 Every command exits non-zero with a readable message when something is wrong; none leaves a
 half-built book behind.
@@ -60,6 +60,74 @@ def cmd_curate(args: argparse.Namespace) -> int:
     return curate_main(["--sources", str(args.sources), "--curation", str(args.curation), "--out", str(args.out)])
 
 
+IMPORT_DEFAULTS = {
+    "gacc": {"publisher": "General Administration of Customs of China (GACC)",
+             "url": "http://stats.customs.gov.cn/"},
+    "comtrade": {"publisher": "UN Comtrade", "url": "https://comtradeplus.un.org/"},
+}
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Reads a download, merges it into a copy of the data folder, validates, then replaces."""
+    import hashlib
+    import shutil
+    import tempfile
+
+    from .importers import load_reference
+    from .importers.comtrade import read_comtrade
+    from .importers.gacc import read_gacc
+    from .importers.merge import import_into
+    from .load import resolve_data_dir
+    from .validate import validate_data_dir
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise ImportCommandError(f"{path}: no such file")
+    data_dir = resolve_data_dir(args.data)
+    partners, products = load_reference(data_dir)
+    source_id = args.source_id or f"{args.format}-{hashlib.sha1(path.read_bytes()).hexdigest()[:8]}"
+    if args.format == "gacc":
+        result = read_gacc(path, flow=args.flow, period=args.period, source_id=source_id,
+                           partners=partners, products=products)
+    else:
+        result = read_comtrade(path, source_id=source_id, partners=partners, products=products)
+    defaults = IMPORT_DEFAULTS[args.format]
+    source = {"source_id": source_id, "publisher": defaults["publisher"],
+              "title": args.title or f"{defaults['publisher']} download {path.name}",
+              "url": args.url or defaults["url"], "published": args.published or ""}
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / data_dir.name
+        shutil.copytree(data_dir, trial)
+        report = import_into(trial, result, source)
+        validate_data_dir(trial)
+        for name in ("observations.csv", "sources.csv"):
+            shutil.copyfile(trial / name, data_dir / name)
+    for line, reason in result.skipped:
+        print(f"skipped {path.name}:{line}: {reason}")
+    for note in getattr(result, "notes", []):
+        print(f"note: {note}")
+    print(report.summary())
+    print(f"{data_dir}: updated; run `make book` (or `rebook build`) to rebuild the pages")
+    return 0
+
+
+class ImportCommandError(ValueError):
+    """An import that cannot start (no file)."""
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .vintage_diff import compare, load_vintage, render_markdown, render_text
+
+    root = _root()
+    report = compare(load_vintage(args.old, root), load_vintage(args.new, root))
+    print(render_text(report), end="")
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(render_markdown(report), encoding="utf-8")
+        print(f"Markdown: {args.markdown}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rebook", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -78,25 +146,52 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("folder", nargs="?", default="data")
     v.set_defaults(func=cmd_validate)
 
+    imp = sub.add_parser("import", help="merge a GACC or UN Comtrade download into a data folder",
+                         description="Read a customs download, merge its rows into the data folder by key "
+                                     "(append or replace), validate, and report what changed. Nothing is "
+                                     "written when the file has a problem.")
+    imp.add_argument("format", choices=["gacc", "comtrade"], help="gacc: GACC online-query CSV/XLS(X); comtrade: Comtrade Plus CSV or API JSON")
+    imp.add_argument("file", help="the downloaded file")
+    imp.add_argument("--flow", choices=["export", "import"], default="export",
+                     help="gacc only: the query's trade flow (the file does not say it; default export)")
+    imp.add_argument("--period", help="gacc only: YYYY-MM when the file has no month column")
+    imp.add_argument("--data", default="data", help="data folder to update (default: data)")
+    imp.add_argument("--source-id", help="id for sources.csv (default: format and a hash of the file)")
+    imp.add_argument("--url", help="address of the query or download page")
+    imp.add_argument("--title", help="title for sources.csv")
+    imp.add_argument("--published", help="release date, YYYY-MM-DD")
+    imp.set_defaults(func=cmd_import)
+
     c = sub.add_parser("curate", help="rebuild data/ from the reported figures in shared/sources",
                        description="Apply the curation rules (curation/*.csv) to the reported rows.")
     c.add_argument("--sources", type=Path, default=Path("../shared/sources"))
     c.add_argument("--curation", type=Path, default=Path("curation"))
     c.add_argument("--out", type=Path, default=Path("data"))
     c.set_defaults(func=cmd_curate)
+
+    d = sub.add_parser("diff", help="the figures that changed between two builds (metrics.csv)",
+                       description="Per chapter, the figures of book/results/metrics.csv that changed (old, new, "
+                                   "difference), were added or were removed, and the home page's glued values that changed.")
+    d.add_argument("old", help="a git ref, a folder holding book/results/metrics.csv, or a metrics.csv")
+    d.add_argument("new", nargs="?", default=None, help="the same kinds; default: this working tree")
+    d.add_argument("--markdown", type=Path, metavar="FILE", help="also write the report as Markdown (a pull request description)")
+    d.set_defaults(func=cmd_diff)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     from .build import BuildError
+    from .importers import ImportFileError
     from .plan import PlanError
     from .reconcile import CurationError
     from .validate import DataValidationError
+    from .vintage_diff import DiffError
 
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (DataValidationError, BuildError, PlanError, CurationError) as exc:
+    except (DataValidationError, BuildError, PlanError, CurationError, ImportFileError, ImportCommandError,
+            DiffError) as exc:
         print(f"rebook {args.command}: {exc}", file=sys.stderr)
         return 1
 

@@ -12,20 +12,31 @@ from pathlib import Path
 BUNDLE_NAME = "vega-bundle.js"
 
 
-def vega_bundle() -> str:
-    """The bundle for the Vega-Lite version Altair writes (a mismatch fails to render)."""
+def _versions() -> tuple[str, str]:
     import altair as alt
     import vl_convert
 
-    version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
-    return "(function(){\n" + vl_convert.javascript_bundle(vl_version=version) + "\n})();\n"
+    return alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0], vl_convert.__version__
+
+
+def vega_bundle() -> str:
+    """The bundle for the Vega-Lite version Altair writes (a mismatch fails to render)."""
+    import vl_convert
+
+    vl_version, converter = _versions()
+    header = f"/* vega-lite {vl_version}, vl-convert {converter} */\n"
+    return header + "(function(){\n" + vl_convert.javascript_bundle(vl_version=vl_version) + "\n})();\n"
 
 
 def write_vega_bundle(static_dir: Path) -> Path:
-    """Writes the bundle unless an identical one is there (keeps incremental builds quiet)."""
+    """Writes the bundle unless one for the same versions is there (it takes a second to make)."""
     static_dir.mkdir(parents=True, exist_ok=True)
     target = static_dir / BUNDLE_NAME
-    text = vega_bundle()
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    vl_version, converter = _versions()
+    header = f"/* vega-lite {vl_version}, vl-convert {converter} */"
+    if target.exists():
+        with open(target, encoding="utf-8") as fh:
+            if fh.readline().strip() == header:
+                return target
+    target.write_text(vega_bundle(), encoding="utf-8")
     return target

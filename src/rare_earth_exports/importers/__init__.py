@@ -18,9 +18,12 @@ from ..reconcile import observation_sort_key
 
 @dataclass(frozen=True)
 class Problem:
-    """One bad cell, located so it can be fixed in the file (or in data/partners.csv)."""
+    """One bad cell, located so it can be fixed in the file (or in data/partners.csv).
 
-    path: str
+    The fields are those of validate.DataError, so one handler can print both.
+    """
+
+    file: str
     line: int | str  # CSV/Excel line number, or `data[i]` for a JSON record
     column: str
     value: str
@@ -28,7 +31,7 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: column '{self.column}': value '{self.value}': expected {self.expected}"
+        text = f"{self.file}:{self.line}: column '{self.column}': value '{self.value}': expected {self.expected}"
         return f"{text}; hint: {self.hint}" if self.hint else text
 
 

@@ -2,7 +2,8 @@
 
 Both share one camelCase schema whose spelling varies (`isnetWgtEstimated`, `cifValue`/`CIFValue`),
 so columns are matched without regard to case (shared/reference/trade_formats.md, section 1a).
-Comtrade is six-digit HS only, which is why its magnets rows carry a scope note.
+Comtrade is six-digit HS only: HS 850511 also holds non-rare-earth magnets, so its rows go to
+their own product, `magnets_hs6`, and never overwrite the GACC 85051110 series.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ FLOWS = {"X": "export", "M": "import"}
 # HS6 -> (product, note). Only a heading that matches one product is mapped: 2805.30 and 2846.90
 # hold every element, so they cannot say which one.
 HS6_PRODUCTS = {
-    "850511": ("magnets", "HS6 850511 (permanent magnets of metal) also includes non-rare-earth "
+    "850511": ("magnets_hs6", "HS6 850511 (permanent magnets of metal) also includes non-rare-earth "
                           "magnets such as alnico; GACC 85051110 is rare-earth magnets alone"),
 }
 # Breakdown columns and the code of their total; a row for anything else is a part of a total.

@@ -16,8 +16,6 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import pandas
-
 from ..periods import Month, PeriodError, months_of
 from . import ImportResult, Problem, observation, row_key
 
@@ -62,6 +60,8 @@ def _excel_cell(value) -> str:
 def read_lines(path: Path) -> list[tuple[int, list[str]]]:
     """(line number, cells) for every line of a CSV or Excel download, header included."""
     if path.suffix.lower() in (".xls", ".xlsx"):
+        import pandas  # only Excel needs it, and it is slow to import
+
         frame = pandas.read_excel(path, header=None, dtype=object)
         return [(n, [_excel_cell(v) for v in row]) for n, row in enumerate(frame.itertuples(index=False), 1)]
     reader = csv.reader(io.StringIO(decode(path.read_bytes()), newline=""))
@@ -77,6 +77,10 @@ def _number(text: str) -> Decimal | None:
     if not value.is_finite() or value < 0:
         raise InvalidOperation(text)
     return value
+
+
+def _codes(product: dict) -> list[str]:
+    return [c.strip() for c in product["gacc_codes"].split(";") if c.strip()]
 
 
 def read_gacc(path, *, flow: str, period: str | None = None, source_id: str,
@@ -102,7 +106,7 @@ def read_gacc(path, *, flow: str, period: str | None = None, source_id: str,
     header_line, header = lines[0]
     cols: dict[str, tuple[int, str]] = {}
     for i, name in enumerate(header):
-        name = name.strip().lstrip("\ufeff")
+        name = name.strip()
         if name.lower() in COLUMNS:
             cols.setdefault(COLUMNS[name.lower()], (i, name))
     shown = ", ".join(h.strip() for h in header if h.strip())
@@ -132,7 +136,7 @@ def read_gacc(path, *, flow: str, period: str | None = None, source_id: str,
 
     products_of: dict[str, list[str]] = defaultdict(list)
     for p in products:
-        for code in filter(None, (c.strip() for c in p["gacc_codes"].split(";"))):
+        for code in _codes(p):
             products_of[code].append(p["product"])
     partner_of = {r["gacc_code"]: r["partner"] for r in partners if r["gacc_code"]}
 
@@ -214,7 +218,7 @@ def read_gacc(path, *, flow: str, period: str | None = None, source_id: str,
             result.notes.append(f"{row_period} {partner} {product}: {len(numbers)} lines summed "
                                 f"(lines {', '.join(map(str, numbers))})")
     for p in products:
-        codes = [c.strip() for c in p["gacc_codes"].split(";") if c.strip()]
+        codes = _codes(p)
         absent = [c for c in codes if c not in seen_codes]
         if absent and len(absent) < len(codes):
             result.notes.append(f"{p['product']} sums codes {'; '.join(codes)} but the file has no line for "
