@@ -73,9 +73,11 @@ def test_a_failing_notebook_leaves_the_previous_site_and_results_untouched(tmp_p
     proc = subprocess.run([*command, "build", "--jobs", "1"], cwd=root, env=env, capture_output=True, text=True)
 
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert ("rebook build: notebook execution failed; the previous book and site are untouched:\n"
-            "  notebooks/broken.ipynb -> book/broken.ipynb failed in cell 3 (id cell-002), which starts "
-            "`raise ValueError('the months do not add up')`: ValueError: the months do not add up") in proc.stderr
+    message = ("rebook build: notebook execution failed; the previous book and site are untouched:\n"
+               "  notebooks/broken.ipynb -> book/broken.ipynb failed in cell 3 (id cell-002), which starts "
+               "`raise ValueError('the months do not add up')`: ValueError: the months do not add up")
+    assert message in proc.stderr
+    assert message in (ROOT / "README.md").read_text(encoding="utf-8"), "the README shows the real message"
     assert snapshot(root / "_build" / "html") == site
     after = snapshot(root / "book")
     after.pop("_static/vega-bundle.js", None)  # the charts' library, written before execution

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -93,3 +94,41 @@ def test_rebook_validate_exits_1_with_the_list(data, capsys):
     assert rebook(["validate", str(data)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("rebook validate: 1 problem(s) in the data:\n  - data/sources.csv, line 2, column 'url'")
+
+
+def readme_block(first: str) -> list[str]:
+    """The lines of the README's code block that starts with `first` (line numbers blanked)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(first)
+    block = text[start:text.index("```", start)].strip("\n").split("\n")
+    return [re.sub(r"line \d+", "line N", b) for b in block]
+
+
+def set_where(path: Path, where: dict, column: str, value: str) -> None:
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    header = rows[0]
+    row = next(r for r in rows[1:] if all(r[header.index(k)] == v for k, v in where.items()))
+    row[header.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_the_readme_shows_real_messages(data, capsys):
+    deu = {"partner": "DEU", "product": "magnets", "unit": "t"}
+    set_where(data / "observations.csv", {**deu, "period": "2025-07"}, "value", "1,116")
+    set_where(data / "observations.csv", {**deu, "period": "2025-08"}, "period", "2025-13")
+    set_where(data / "observations.csv", {**deu, "period": "2025-09"}, "partner", "304")
+    set_where(data / "observations.csv", {"partner": "WLD", "product": "magnets", "unit": "t", "period": "2025-01/2025-06"},
+              "value", "30000")
+    set_where(data / "sources.csv", {"source_id": "adamasintel-com-ade032"}, "url", "javascript:alert(1)")
+    assert rebook(["validate", str(data)]) == 1
+    shown = [re.sub(r"line \d+", "line N", line) for line in capsys.readouterr().err.strip("\n").split("\n")]
+    assert shown == readme_block("rebook validate: 5 problem(s)")
+    shutil.copytree(ROOT / "data", data, dirs_exist_ok=True)
+    set_where(data / "observations.csv", {**deu, "period": "2025-07"}, "note", "稀土永磁体")
+    (data / "observations.csv").write_bytes((data / "observations.csv").read_text(encoding="utf-8").encode("gb18030"))
+    with pytest.raises(DataValidationError) as info:
+        validate_data_dir(data)
+    shown = [re.sub(r"line \d+", "line N", f"  - {e}") for e in info.value.errors]
+    assert shown == readme_block("  - data/observations.csv, line 20, column 'note'")

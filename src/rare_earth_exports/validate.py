@@ -123,7 +123,7 @@ def _guess_encoding(raw: bytes) -> tuple[str, str] | None:
     candidates = [("cp1252", "Windows-1252 / Latin-1"), ("latin-1", "Latin-1")]
     if runs and all(len(r) % 2 == 0 for r in runs):
         # Chinese text comes in pairs of high bytes; accented Latin letters are single bytes
-        candidates.insert(0, ("gb18030", "GB18030 (Chinese Windows; GACC downloads use it)"))
+        candidates.insert(0, ("gb18030", "GB18030 (Chinese Windows, as GACC downloads are; `rebook import gacc` reads those)"))
     for codec, label in candidates:
         try:
             raw.decode(codec)
@@ -293,7 +293,7 @@ def _convert(e, table: Table, resource: dict) -> DataError | None:
             column, cell, target = m.group(1), m.group(2), m.group(3)
             hint = _spaces_hint(cell) or f"unknown {column} {cell!r}: add it to {target}.csv or fix the code"
             if target == "partners" and cell.strip().isdigit():
-                hint += " (a GACC numeric partner code: use the ISO code listed with it in partners.csv)"
+                hint += " (a GACC numeric partner code: `rebook import gacc` maps them to the codes of partners.csv)"
             return DataError(label, line, column, cell, f"a value listed in {target}.csv", hint)
     if e.type == "primary-key":
         row = table.rows[line_index(table, line)] if line_index(table, line) is not None else {}
