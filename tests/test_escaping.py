@@ -11,6 +11,7 @@ import pytest
 
 from rare_earth_exports import charts
 from rare_earth_exports.pages import html_table, sources_table
+from rare_earth_exports.timeline import actors_of, timeline_table
 
 PAYLOADS = [
     "<script>window.__pwned='script'</script>",
@@ -78,6 +79,25 @@ def test_html_table_escapes_headers_and_cells():
     for payload in PAYLOADS:
         assert cells.count(payload) == 2, "once as a header, once as a cell"
     assert cells.count("—") == len(PAYLOADS)
+
+
+def test_timeline_table_escapes_events_and_runs_only_its_filter():
+    events = pd.DataFrame({"event_id": [f"e{i}" for i in range(len(PAYLOADS))], "date": "2025-04-04", "kind": "control",
+                           "actor": PAYLOADS, "title": PAYLOADS, "affects": PAYLOADS, "source_ids": "s0"})
+    sources = hostile_sources()
+    sources.loc[0, "url"] = BAD_URLS[0]
+    markup = timeline_table(events, sources)
+    parsed = Tags(markup)
+    assert {tag for tag, _ in parsed.tags} <= {"div", "label", "select", "option", "table", "thead", "tbody", "tr", "th", "td", "script"}
+    assert [attrs for tag, attrs in parsed.tags if tag == "a"] == [], "no link for a javascript: address"
+    assert sorted(a["data-actor"] for tag, a in parsed.tags if tag == "tr" and "data-actor" in a) == sorted(PAYLOADS)
+    options = [a["value"] for tag, a in parsed.tags if tag == "option"]
+    assert options == ["all", "control", "all", *actors_of(events)], "actors split at ';', each written as it is"
+    (script,) = parsed.scripts
+    assert all(p not in script for p in PAYLOADS), "the filter script holds no data"
+    text = parsed.texts
+    for payload in PAYLOADS:
+        assert text.count(payload) >= 3, "actor, title and affects cells, shown as written"
 
 
 def hostile_chart(payload: str) -> alt.Chart:

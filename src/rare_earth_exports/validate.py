@@ -296,7 +296,7 @@ def _convert(e, table: Table, resource: dict) -> DataError | None:
                 hint += " (a GACC numeric partner code: `rebook import gacc` maps them to the codes of partners.csv)"
             return DataError(label, line, column, cell, f"a value listed in {target}.csv", hint)
     if e.type == "primary-key":
-        row = table.rows[line_index(table, line)] if line_index(table, line) is not None else {}
+        row = table.rows[_line_index(table, line)] if _line_index(table, line) is not None else {}
         other = _PK_NOTE.search(note)
         first = _line(table, int(other.group(1))) if other else None
         return DataError(label, line, ", ".join(primary_key), "|".join(row.get(k, "") for k in primary_key),
@@ -332,7 +332,7 @@ def _convert(e, table: Table, resource: dict) -> DataError | None:
     return DataError(label, line, column, cell, e.type.replace("-", " "), note)
 
 
-def line_index(table: Table, line: int | None) -> int | None:
+def _line_index(table: Table, line: int | None) -> int | None:
     try:
         return table.lines.index(line)
     except ValueError:
