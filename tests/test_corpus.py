@@ -96,6 +96,7 @@ def apply_case(case: dict, folder: Path) -> dict[str, int]:
         "gb18030": lambda: text.encode("gb18030"),
         "cp1252": lambda: text.encode("cp1252"),
         "empty": lambda: b"",
+        "bom_only": lambda: b"\xef\xbb\xbf\r\n\r\n",
         "header_only": lambda: chunks[0].encode(),
         "trailing_blank_lines": lambda: (text + "\n\n").encode(),
         "no_final_newline": lambda: text.rstrip("\n").encode(),

@@ -117,28 +117,26 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
         previous_end = reader.line_num
 
 
-def _guess_encoding(raw: bytes) -> tuple[str, str] | None:
+def _guess_encoding(raw: bytes) -> tuple[str, str]:
     """(codec, description) of the legacy encoding the bytes most likely are in."""
     runs = re.findall(rb"[\x80-\xff]+", raw)
-    candidates = [("cp1252", "Windows-1252 / Latin-1"), ("latin-1", "Latin-1")]
     if runs and all(len(r) % 2 == 0 for r in runs):
         # Chinese text comes in pairs of high bytes; accented Latin letters are single bytes
-        candidates.insert(0, ("gb18030", "GB18030 (Chinese Windows, as GACC downloads are; `rebook import gacc` reads those)"))
-    for codec, label in candidates:
         try:
-            raw.decode(codec)
+            raw.decode("gb18030")
+            return "gb18030", "GB18030 (Chinese Windows, as GACC downloads are; `rebook import gacc` reads those)"
         except UnicodeDecodeError:
-            continue
-        return codec, label
-    return None
+            pass
+    try:
+        raw.decode("cp1252")
+        return "cp1252", "Windows-1252 / Latin-1"
+    except UnicodeDecodeError:
+        return "latin-1", "Latin-1"  # decodes any byte
 
 
-def _read_text(path: Path, label: str, fields: list[str], errors: list[DataError]) -> str | None:
+def _read_text(path: Path, label: str, errors: list[DataError]) -> str | None:
+    """The file as text; an encoding that is not UTF-8 is reported at the first cell it garbles."""
     raw = path.read_bytes()
-    if not raw.strip():
-        errors.append(DataError(label, 1, None, None, "a header line naming the columns " + ", ".join(fields),
-                                "the file is empty"))
-        return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         errors.append(DataError(label, 1, None, None, "UTF-8 text",
                                 "the file is UTF-16 (a byte-order mark FF FE): save it as CSV UTF-8"))
@@ -146,26 +144,23 @@ def _read_text(path: Path, label: str, fields: list[str], errors: list[DataError
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column, value = None, None
-        guess = _guess_encoding(raw)
-        shown = raw.decode(guess[0]) if guess else raw.decode("utf-8", errors="replace")
+        line, column, value = raw[: exc.start].count(b"\n") + 1, None, None
+        codec, described = _guess_encoding(raw)
         try:
-            records = _records(raw.decode("utf-8", errors="replace"))
-            shown_records = _records(shown)
-            header = records[0][1]
-            for (start, cells), (_, shown_cells) in zip(records, shown_records):
+            garbled, shown = _records(raw.decode("utf-8", errors="replace")), _records(raw.decode(codec))
+            header = garbled[0][1]
+            for (start, cells), (_, shown_cells) in zip(garbled, shown):
                 bad = [i for i, c in enumerate(cells) if "\ufffd" in c]
-                if bad and start <= line:
-                    line, column = start, header[bad[0]] if bad[0] < len(header) else None
+                if bad:
+                    line = start
+                    column = header[bad[0]] if bad[0] < len(header) else None
                     value = shown_cells[bad[0]] if bad[0] < len(shown_cells) else None
-                    if start == line:
-                        break
+                    break
         except (csv.Error, IndexError):
-            pass
-        how = f"the file looks like {guess[1]}: " if guess else ""
+            pass  # the line of the first bad byte still locates it
         errors.append(DataError(label, line, column, value, "UTF-8 text",
-                                how + "save it as CSV UTF-8 (byte 0x%02X is not UTF-8)" % raw[exc.start]))
+                                f"the file looks like {described}: save it as CSV UTF-8 "
+                                f"(byte 0x{raw[exc.start]:02X} is not UTF-8)"))
         return None
 
 
@@ -196,6 +191,10 @@ def _parse(text: str, resource: dict, label: str, errors: list[DataError]) -> Ta
         return None
     while records and not any(c.strip() for c in records[-1][1]):
         records.pop()  # blank lines at the end of a file are harmless
+    if not records:
+        errors.append(DataError(label, 1, None, None, "a header line naming the columns " + ", ".join(fields),
+                                "the file is empty"))
+        return None
     header = records[0][1]
     problems = []
     for name in sorted({h for h in header if header.count(h) > 1}):
@@ -444,11 +443,10 @@ def validate_data_dir(data_dir: Path | str) -> None:
     for resource in schema["resources"]:
         label = f"{data_dir.name}/{resource['path']}"
         path = data_dir / resource["path"]
-        fields = [f["name"] for f in resource["schema"]["fields"]]
         if not path.exists():
             errors.append(DataError(label, None, None, None, "the file to exist", f"the data folder {data_dir} lacks it"))
             continue
-        text = _read_text(path, label, fields, errors)
+        text = _read_text(path, label, errors)
         if text is not None:
             table = _parse(text, resource, label, errors)
             if table is not None:
