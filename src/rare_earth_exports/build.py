@@ -145,11 +145,29 @@ def clean_notebook(path: Path, digest: str) -> None:
     nbformat.write(nb, path)
 
 
-def failure_message(job: Job, exc: BaseException) -> str:
-    ename, evalue, cell = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc)), None
-    cell = getattr(exc, "exec_count", None)
-    where = f"cell {cell}" if cell is not None else "a cell"
-    return f"{job.notebook} -> {job.output} failed in {where}: {ename}: {evalue}"
+def failure_message(job: Job, exc: BaseException, source: Path | None = None) -> str:
+    """Which notebook, which cell and what error, in the terms of the source notebook.
+
+    papermill counts cells in the executed copy (with an injected-parameters cell and its own
+    error banners), so the cell is found in the source notebook by its code and named by its id
+    (`cell-002`, as in notebooks/) and its position, with the first line it ran.
+    """
+    ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+    code = getattr(exc, "source", None)
+    if code is None:
+        return f"{job.notebook} -> {job.output} failed before running a cell: {ename}: {evalue}"
+    where = "the injected parameters cell"
+    try:
+        cells = nbformat.read(source, as_version=4).cells if source else []
+    except Exception:  # an unreadable source notebook: the code line below still locates the cell
+        cells = []
+    matches = [c for c in cells if c.cell_type == "code" and c.source == code]
+    if matches:
+        number = cells.index(matches[0]) + 1
+        where = f"cell {number} (id {matches[0].get('id')})" if matches[0].get("id") else f"cell {number}"
+    lines = [line.strip() for line in code.splitlines() if line.strip()]
+    first = f", which starts `{lines[0][:80]}`" if lines else ""
+    return f"{job.notebook} -> {job.output} failed in {where}{first}: {ename}: {evalue}"
 
 
 # --- metrics ------------------------------------------------------------------------------
@@ -318,7 +336,7 @@ def build(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, force: bo
                     fut.result()
                     clean_notebook(stage / job.output, digest)
                 except BaseException as exc:  # report every failing notebook, then stop
-                    failures.append(failure_message(job, exc))
+                    failures.append(failure_message(job, exc, root / job.notebook))
                 bar.update(1)
             bar.close()
     if failures:

@@ -26,9 +26,10 @@ def tolerance(total: Decimal, n_parts: int) -> Decimal:
     return max(abs(total) * AGREEMENT_PCT / 100, ROUNDING_PER_PART * n_parts)
 
 
-def _numeric(rows: list[dict]) -> list[tuple[int, dict, Decimal]]:
+def _numeric(rows: list[dict], lines: list[int] | None = None) -> list[tuple[int, dict, Decimal]]:
+    """(line, row, value) for rows with a valid period and value; lines default to 2, 3, ..."""
     out = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(lines or range(2, len(rows) + 2), rows):
         try:
             months_of(row["period"])
             out.append((line, row, Decimal(str(row["value"]))))
@@ -37,13 +38,14 @@ def _numeric(rows: list[dict]) -> list[tuple[int, dict, Decimal]]:
     return out
 
 
-def partner_above_world(rows: list[dict], label: str) -> list[DataError]:
+def partner_above_world(rows: list[dict], label: str, lines: list[int] | None = None) -> list[DataError]:
     world = {}
-    for _, row, value in _numeric(rows):
+    numeric = _numeric(rows, lines)
+    for _, row, value in numeric:
         if row["partner"] in AGGREGATE_PARTNERS:
             world[(row["period"], *(row[k] for k in SERIES))] = value
     errors = []
-    for line, row, value in _numeric(rows):
+    for line, row, value in numeric:
         key = (row["period"], *(row[k] for k in SERIES))
         if row["partner"] not in AGGREGATE_PARTNERS and key in world and value > world[key]:
             errors.append(DataError(label, line, "value", str(row["value"]),
@@ -52,7 +54,7 @@ def partner_above_world(rows: list[dict], label: str) -> list[DataError]:
     return errors
 
 
-def span_checks(rows: list[dict]) -> list[dict]:
+def span_checks(rows: list[dict], lines: list[int] | None = None) -> list[dict]:
     """One record per total (a span or year) that has months inside it.
 
     status: `agrees`, `disagrees` (complete months off by more than the tolerance),
@@ -60,7 +62,7 @@ def span_checks(rows: list[dict]) -> list[dict]:
     `incomplete` (some months unknown; nothing to compare).
     """
     series: dict[tuple, dict[str, tuple[int, dict, Decimal]]] = defaultdict(dict)
-    for line, row, value in _numeric(rows):
+    for line, row, value in _numeric(rows, lines):
         series[(row["partner"], *(row[k] for k in SERIES))][row["period"]] = (line, row, value)
     records = []
     for key, periods in series.items():
@@ -92,9 +94,9 @@ def span_checks(rows: list[dict]) -> list[dict]:
     return records
 
 
-def consistency_errors(rows: list[dict], label: str) -> list[DataError]:
-    errors = partner_above_world(rows, label)
-    for rec in span_checks(rows):
+def consistency_errors(rows: list[dict], label: str, lines: list[int] | None = None) -> list[DataError]:
+    errors = partner_above_world(rows, label, lines)
+    for rec in span_checks(rows, lines):
         if rec["status"] == "contradicts":
             errors.append(DataError(
                 label, rec["line"], "value", str(rec["total"]),

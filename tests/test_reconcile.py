@@ -1,0 +1,234 @@
+"""reconcile.py: every reported row ends used, merged or excluded, by the stated rules."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from rare_earth_exports.reconcile import (
+    FIGURE_FILES, CurationError, agrees, curate, normalise_period, precision, source_id_for,
+)
+
+FIGURE_COLUMNS = ["period", "partner", "product", "metric", "value", "unit", "source_url", "published", "quote"]
+EVENT_COLUMNS = ["date", "kind", "actor", "title", "detail", "affects", "source_url", "quote"]
+PRODUCT_MAP = [
+    {"raw_product": "magnets", "kind": "volume", "product": "magnets", "flow": "export", "decision": "use", "reason": ""},
+    {"raw_product": "rare_earths", "kind": "volume", "product": "rare_earths", "flow": "export", "decision": "use", "reason": ""},
+    {"raw_product": "other_re_oxides", "kind": "volume", "product": "", "flow": "", "decision": "exclude",
+     "reason": "A category the book does not analyse."},
+    {"raw_product": "dysprosium", "kind": "price", "product": "dy_oxide", "flow": "", "decision": "use",
+     "reason": "The quotes are for the oxide."},
+]
+CORRECTION_COLUMNS = ["source_url_contains", "period", "partner", "product", "value", "action", "new_value", "reason"]
+
+
+def write(path: Path, columns: list[str], rows: list[dict]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        w.writeheader()
+        w.writerows({c: r.get(c, "") for c in columns} for r in rows)
+
+
+def fig(period, value, url, partner="WLD", product="magnets", metric="level", unit="t", published=""):
+    return {"period": period, "partner": partner, "product": product, "metric": metric, "value": value,
+            "unit": unit, "source_url": url, "published": published}
+
+
+@pytest.fixture
+def run(tmp_path):
+    """curate() over the given rows (all in the first figure file) and rules; returns the tables."""
+    def _run(rows, corrections=(), weak=()):
+        sources, curation = tmp_path / "sources", tmp_path / "curation"
+        sources.mkdir()
+        curation.mkdir()
+        write(sources / FIGURE_FILES[0], FIGURE_COLUMNS, rows)
+        for name in FIGURE_FILES[1:]:
+            write(sources / name, FIGURE_COLUMNS, [])
+        write(sources / "reported_events.csv", EVENT_COLUMNS, [
+            {"date": "2025-04-04", "kind": "control", "actor": "CHN", "title": "Controls <b>take</b> effect",
+             "affects": "magnets", "source_url": "https://gov.example/a"}])
+        write(curation / "product_map.csv", list(PRODUCT_MAP[0]), PRODUCT_MAP)
+        write(curation / "corrections.csv", CORRECTION_COLUMNS, list(corrections))
+        write(curation / "source_flags.csv", ["domain", "reason"], [{"domain": d, "reason": "invents quotes"} for d in weak])
+        return curate(sources, curation)
+    return _run
+
+
+def log_of(tables):
+    return {int(r["input_line"]): r for r in tables["reconciliation"]}
+
+
+@pytest.mark.parametrize("value, places", [("3187", 0), ("55400", -2), ("6150", -1), ("6149.95", 2), ("46.4", 1),
+                                           ("46.40", 1), ("1000.0", 0), ("0", 0)])
+def test_precision(value, places):
+    assert precision(value) == places
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("3187", "3188", True), ("5773", "5774", True), ("6149.95", "6150", True), ("46", "46.4", True),
+    ("46", "47", True), ("55400", "55431", True), ("46", "48", False), ("55400", "55501", False),
+    ("280", "411.3", False), ("46.4", "46.6", False),
+])
+def test_agrees_up_to_the_rounding_of_the_coarser_figure(a, b, same):
+    assert agrees(a, b) is same
+    assert agrees(b, a) is same
+
+
+def test_normalise_period():
+    assert normalise_period("2025-03-YTD") == "2025-01/2025-03"
+    assert normalise_period("2025-01-YTD") == "2025-01"
+    assert normalise_period("2025-03") == "2025-03"
+
+
+def test_rounding_variants_merge_into_the_most_precise_figure(run):
+    t = run([fig("2025-11", "6150", "https://a.example/1"), fig("2025-11", "6149.95", "https://b.example/1"),
+             fig("2025-11", "6150", "https://c.example/1")])
+    (row,) = t["observations"]
+    assert row["value"] == "6149.95" and row["status"] == "reported"
+    assert row["source_ids"] == ";".join(sorted(source_id_for(f"https://{x}.example/1") for x in "abc"))
+    log = log_of(t)
+    assert log[3]["decision"] == "used"
+    assert log[2]["decision"] == log[4]["decision"] == "merged"
+    assert log[2]["reason"] == "rounding variant of 6149.95"
+    assert {r["curated_key"] for r in log.values()} == {"2025-11|CHN|WLD|export|magnets|t"}
+
+
+def test_equally_precise_variants_go_to_the_figure_more_sources_give(run):
+    t = run([fig("2025-06", "3187", "https://a.example/1"), fig("2025-06", "3188", "https://b.example/1"),
+             fig("2025-06", "3188", "https://c.example/1")])
+    assert t["observations"][0]["value"] == "3188"
+    log = log_of(t)
+    assert [log[n]["decision"] for n in (2, 3, 4)] == ["merged", "used", "merged"]
+    assert log[2]["reason"] == "rounding variant of 3188" and log[4]["reason"] == "same figure"
+
+
+def test_a_conflict_goes_to_the_figure_more_sources_give_and_stays_visible(run):
+    t = run([fig("2025-12", "280", f"https://r{i}.example/x", partner="JPN") for i in range(3)]
+            + [fig("2025-12", "411.3", "https://odd.example/x", partner="JPN")])
+    (row,) = t["observations"]
+    assert row["value"] == "280"
+    odd = source_id_for("https://odd.example/x")
+    assert row["note"] == f"conflicting report(s): 411.3 ({odd})"
+    assert odd not in row["source_ids"]
+    loser = log_of(t)[5]
+    assert loser["decision"] == "excluded" and loser["reason"] == "conflict: outvoted by 280 (3 source(s))"
+
+
+def test_a_tied_conflict_goes_to_the_more_precise_figure(run):
+    t = run([fig("2025-05", "41", "https://a.example/1"), fig("2025-05", "46.4", "https://b.example/1")])
+    assert t["observations"][0]["value"] == "46.4"
+
+
+@pytest.mark.parametrize("date_41, date_46, winner", [("2025-06-20", "2025-06-10", "41"), ("2025-06-10", "2025-06-20", "46")])
+def test_a_tied_conflict_of_equal_precision_goes_to_the_latest_page(run, date_41, date_46, winner):
+    t = run([fig("2025-05", "41", "https://a.example/2", published=date_41),
+             fig("2025-05", "46", "https://b.example/2", published=date_46)])
+    assert t["observations"][0]["value"] == winner
+
+
+def test_a_weak_source_never_sets_a_value(run):
+    t = run([fig("2025-05", "46", "https://reliable.example/1"),
+             fig("2025-05", "46.4", "https://www.weak.example/1"),   # agrees: merged
+             fig("2025-05", "52", "https://weak.example/2"),         # disagrees: excluded
+             fig("2025-06", "300", "https://sub.weak.example/3")],   # alone: excluded
+            weak=["weak.example"])
+    (row,) = t["observations"]
+    assert row["value"] == "46"
+    log = log_of(t)
+    assert log[2]["decision"] == "used"
+    assert (log[3]["decision"], log[3]["reason"]) == ("merged", "weak source agreeing with reliable sources")
+    assert (log[4]["decision"], log[4]["reason"]) == ("excluded", "weak source disagrees with reliable sources (46)")
+    assert (log[5]["decision"], log[5]["reason"]) == ("excluded", "only sources flagged weak report this figure")
+    assert source_id_for("https://www.weak.example/1") in row["source_ids"]
+    weak_sources = {s["source_id"]: s["reliability"] for s in t["sources"]}
+    assert weak_sources[source_id_for("https://weak.example/2")] == "weak"
+    assert weak_sources[source_id_for("https://reliable.example/1")] == "relay"
+
+
+def test_corrections_relabel_and_exclude_with_their_reason(run):
+    corrections = [
+        {"source_url_contains": "metal.example/2025/01/", "period": "2023-10", "partner": "WLD", "product": "magnets",
+         "value": "4725", "action": "set_period", "new_value": "2024-10", "reason": "Mislabelled year."},
+        {"source_url_contains": "news.example", "period": "2025-10", "partner": "WLD", "product": "magnets",
+         "value": "4343.5", "action": "set_product", "new_value": "rare_earths", "reason": "Mislabelled category."},
+        {"source_url_contains": "bad.example", "period": "2023", "partner": "WLD", "product": "magnets",
+         "value": "35000", "action": "exclude", "new_value": "", "reason": "Cannot be the 2023 total."},
+    ]
+    t = run([fig("2023-10", "4725", "https://metal.example/2025/01/x.html"),
+             fig("2025-10", "4343.5", "https://news.example/y"),
+             fig("2023", "35000", "https://bad.example/z"),
+             fig("2023-10", "4725", "https://metal.example/2024/01/other.html")],  # not matched: stays 2023-10
+            corrections=corrections)
+    by_key = {(o["period"], o["product"]): o for o in t["observations"]}
+    assert by_key[("2024-10", "magnets")]["note"] == "correction: Mislabelled year."
+    assert by_key[("2025-10", "rare_earths")]["value"] == "4343.5"
+    assert ("2023-10", "magnets") in by_key and ("2023", "magnets") not in by_key
+    log = log_of(t)
+    assert log[2]["period"] == "2023-10", "the log keeps the period as reported"
+    assert log[2]["curated_key"] == "2024-10|CHN|WLD|export|magnets|t"
+    assert log[3]["product"] == "magnets" and log[3]["curated_key"].endswith("|rare_earths|t")
+    assert (log[4]["decision"], log[4]["reason"]) == ("excluded", "correction: Cannot be the 2023 total.")
+
+
+def test_an_unknown_correction_action_stops_curation(run):
+    bad = {"source_url_contains": "a.example", "period": "2025-01", "partner": "WLD", "product": "magnets",
+           "value": "1", "action": "set_value", "new_value": "2", "reason": "?"}
+    with pytest.raises(CurationError, match="unknown action 'set_value'"):
+        run([fig("2025-01", "1", "https://a.example/1")], corrections=[bad])
+
+
+def test_the_product_map_excludes_out_of_scope_categories(run):
+    t = run([fig("2025-01/2025-03", "10", "https://a.example/1", product="other_re_oxides")])
+    (entry,) = t["reconciliation"]
+    assert (entry["decision"], entry["reason"]) == ("excluded", "out of scope: A category the book does not analyse.")
+
+
+def test_an_unmapped_category_stops_curation(run):
+    with pytest.raises(CurationError, match=r"reported_magnets_world.csv:2: raw product 'gallium' \(volume\)"):
+        run([fig("2025-01", "1", "https://a.example/1", product="gallium")])
+
+
+def test_a_period_no_rule_covers_stops_curation(run):
+    with pytest.raises(CurationError, match="reported_magnets_world.csv:2: 'pre-2025-04' is not a period"):
+        run([fig("pre-2025-04", "1", "https://a.example/1")])
+
+
+def test_year_to_date_figures_become_spans_and_feed_derivation(run):
+    t = run([fig("2025-03-YTD", "30", "https://a.example/1", metric="ytd_level"),
+             fig("2025-01", "10", "https://a.example/2"), fig("2025-03", "12", "https://a.example/3")])
+    by_period = {o["period"]: o for o in t["observations"]}
+    assert by_period["2025-01/2025-03"]["status"] == "reported"
+    assert (by_period["2025-02"]["value"], by_period["2025-02"]["status"]) == ("8", "derived")
+
+
+def test_price_quotes_keep_their_range(run):
+    t = run([fig("2025-11", "220", "https://p.example/1", partner="EU27", product="dysprosium", metric="price_usd_per_kg", unit="USD/kg"),
+             fig("2025-11", "320", "https://p.example/1", partner="EU27", product="dysprosium", metric="price_usd_per_kg", unit="USD/kg"),
+             fig("2025-11", "220", "https://q.example/1", partner="EU27", product="dysprosium", metric="price_usd_per_kg", unit="USD/kg"),
+             fig("2025-11", "320", "https://q.example/1", partner="EU27", product="dysprosium", metric="price_usd_per_kg", unit="USD/kg")])
+    (price,) = t["prices"]
+    assert (price["product"], price["low"], price["high"]) == ("dy_oxide", "220", "320")
+    assert price["reliability"] == "relay"
+    log = log_of(t)
+    assert [log[n]["decision"] for n in (2, 3, 4, 5)] == ["used", "merged", "merged", "merged"]
+    assert (log[3]["reason"], log[4]["reason"]) == ("same quote", "same quote reprinted")
+    assert {r["curated_key"] for r in log.values()} == {"dy_oxide|EU27|2025-11|220|320"}
+
+
+def test_every_row_is_decided_once(run):
+    rows = [fig("2025-06", "3187", "https://a.example/1"), fig("2025-06", "3188", "https://b.example/1"),
+            fig("2025-06", "9999", "https://w.example/1"), fig("2025-07", "1", "https://w.example/2"),
+            fig("2025-07", "1", "https://a.example/3", product="other_re_oxides")]
+    t = run(rows, weak=["w.example"])
+    log = t["reconciliation"]
+    assert [int(r["input_line"]) for r in log] == list(range(2, len(rows) + 2))
+    assert all(r["decision"] in ("used", "merged", "excluded") for r in log)
+    assert all(r["reason"] for r in log if r["decision"] == "excluded")
+
+
+def test_events_carry_no_sentences_from_the_sources(run):
+    t = run([fig("2025-01", "1", "https://a.example/1")])
+    (event,) = t["events"]
+    assert event["event_id"] == "2025-04-04-controls-b-take-b-effect"
+    assert "detail" not in event and "quote" not in event
+    assert event["source_ids"] == source_id_for("https://gov.example/a")
