@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -29,8 +30,20 @@ class BenchError(RuntimeError):
     """A build inside the benchmark failed; the message carries the tail of its output."""
 
 
-def copy_project(repo: Path, dest: Path) -> Path:
-    """The files git tracks, nothing else (no .venv, no _build, no executed leftovers)."""
+def copy_project(repo: Path, dest: Path, ref: str | None = None) -> Path:
+    """The files git tracks, nothing else (no .venv, no _build, no executed leftovers).
+
+    With `ref` (a branch or commit of the same repository), the files as committed there.
+    """
+    if ref:
+        import io
+        import tarfile
+
+        data = subprocess.run(["git", "archive", "--format=tar", ref], cwd=repo, capture_output=True, check=True).stdout
+        dest.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(dest, filter="data")
+        return dest
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=repo, capture_output=True, check=True).stdout
     for name in filter(None, listed.decode().split("\0")):
         src = repo / name
@@ -38,6 +51,27 @@ def copy_project(repo: Path, dest: Path) -> Path:
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / name)
     return dest
+
+
+def replicate_pages(root: Path, copies: int) -> None:
+    """Adds `copies - 1` replicas of every page to the copy's plan and table of contents.
+
+    A stand-in for a bigger book (more chapters, more destinations) while it is still small;
+    only the temporary copy is edited.
+    """
+    import yaml
+
+    if copies <= 1:
+        return
+    params_path, toc_path = root / "parameters.yml", root / "_toc.yml"
+    spec = yaml.safe_load(params_path.read_text(encoding="utf-8"))
+    replicas = [{**copy.deepcopy(page), "output": page["output"].replace(".ipynb", f"-copy{k}.ipynb")}
+                for k in range(2, copies + 1) for page in spec["pages"]]
+    spec["pages"] += replicas
+    params_path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    toc.setdefault("parts", []).append({"caption": "Replicas (benchmark)", "chapters": [{"glob": "book/*-copy*"}]})
+    toc_path.write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
 
 
 def project_env(root: Path) -> dict:
@@ -131,3 +165,71 @@ def reference_build(root: Path) -> tuple[float, str]:
     seconds, out = run_timed([str(jb), "build", str(root), "--builder", "html", "-W", "-n", "--keep-going"], root)
     executed = len(re.findall(r"Executed notebook in", out))
     return seconds, f"executed {executed} notebook(s)"
+
+
+
+# Where a build's time goes: the build's own functions wrapped with timers (cProfile would
+# inflate the import-heavy steps several times over). Execution and the site build run in other
+# processes; they show as the time the build waits for them. Lazy imports count in their step.
+STEPS = r"""
+import importlib, json, sys, time
+start = time.perf_counter()
+spent = {}
+import rare_earth_exports.cli, rare_earth_exports.build, rare_earth_exports.validate
+import rare_earth_exports.plan, rare_earth_exports.site_assets
+spent["importing the build's modules"] = time.perf_counter() - start
+
+def timed(module, name, label):
+    mod = importlib.import_module(module)
+    inner = getattr(mod, name, None)
+    if inner is None:  # another version of the build: that step is simply not timed
+        return
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+    setattr(mod, name, wrapper)
+
+def waiting(futures):
+    it = iter(rare_earth_exports.build.__dict__["_as_completed"](futures))
+    while True:
+        t = time.perf_counter()
+        try:
+            fut = next(it)
+        except StopIteration:
+            return
+        finally:
+            spent["notebook execution (waiting for the workers)"] = spent.get("notebook execution (waiting for the workers)", 0.0) + time.perf_counter() - t
+        yield fut
+
+if hasattr(rare_earth_exports.build, "as_completed"):
+    rare_earth_exports.build._as_completed = rare_earth_exports.build.as_completed
+    rare_earth_exports.build.as_completed = waiting
+for module, name, label in json.loads(sys.argv[1]):
+    timed(module, name, label)
+code = rare_earth_exports.cli.main(["build", "--jobs", sys.argv[2]])
+spent["total: inside Python, from the first import"] = time.perf_counter() - start
+print(json.dumps(spent))
+sys.exit(code)
+"""
+TIMED_STEPS = (
+    ("rare_earth_exports.validate", "validate_data_dir", "data validation"),
+    ("rare_earth_exports.plan", "build_plan", "build plan"),
+    ("rare_earth_exports.site_assets", "write_vega_bundle", "Vega bundle generated and compared"),
+    ("rare_earth_exports.build", "input_hash", "input hashes"),
+    ("rare_earth_exports.build", "sync_tree", "staging copies"),
+    ("rare_earth_exports.build", "write_metrics", "metrics.csv"),
+    ("rare_earth_exports.build", "build_site", "site build (waiting for jupyter-book)"),
+    ("rare_earth_exports.build", "publish", "publish"),
+)
+
+
+def build_steps(root: Path, jobs: int) -> dict[str, float]:
+    """Seconds per step of one `rebook build` in `root`, plus `wall` (the process, start-up included)."""
+    seconds, out = run_timed([sys.executable, "-c", STEPS, json.dumps(TIMED_STEPS), str(jobs)], root)
+    spent = json.loads(next(line for line in reversed(out.splitlines()) if line.startswith("{")))
+    parts = sum(v for k, v in spent.items() if not k.startswith("total"))
+    return {**spent, "other (interpreter start-up, site hash, cleaning notebooks)": seconds - parts,
+            "total: the process, wall": seconds}
