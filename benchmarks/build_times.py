@@ -16,11 +16,13 @@ import copy
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 CHANGED_SERIES = re.compile(r"^(\d{4}-\d{2}),CHN,WLD,export,magnets,t,")
 REFERENCE_EXECUTE = {"execute_notebooks": "cache", "timeout": 600}
@@ -78,17 +80,28 @@ def project_env(root: Path) -> dict:
     return {**os.environ, "PYTHONPATH": str(root / "src"), "PYTHONHASHSEED": "0"}
 
 
-def run_timed(cmd: list[str], root: Path) -> tuple[float, str]:
-    start = time.perf_counter()
+class Timed(NamedTuple):
+    seconds: float  # wall time
+    output: str
+    cpu_s: float    # user + system time of the command and every process it waited for
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_timed(cmd: list[str], root: Path) -> Timed:
+    cpu, start = _children_cpu_s(), time.perf_counter()
     proc = subprocess.run(cmd, cwd=root, env=project_env(root), capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _children_cpu_s() - cpu
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-30:])
         raise BenchError(f"{' '.join(cmd)} failed (exit {proc.returncode}) in {root}:\n{tail}")
-    return seconds, proc.stdout + proc.stderr
+    return Timed(seconds, proc.stdout + proc.stderr, cpu)
 
 
-def rebook_build(root: Path, jobs: int) -> tuple[float, str]:
+def rebook_build(root: Path, jobs: int) -> Timed:
     return run_timed([sys.executable, "-m", "rare_earth_exports.cli", "build", "--jobs", str(jobs)], root)
 
 
@@ -154,17 +167,17 @@ print(len(build_plan(root, "data")))
 def prepare_reference(root: Path) -> int:
     """Source notebooks with parameters injected at the pages' paths; Jupyter Book executes them."""
     make_cold(root)
-    _, out = run_timed([sys.executable, "-c", PREPARE, str(root), json.dumps(REFERENCE_EXECUTE)], root)
+    out = run_timed([sys.executable, "-c", PREPARE, str(root), json.dumps(REFERENCE_EXECUTE)], root).output
     return int(out.strip().splitlines()[-1])
 
 
-def reference_build(root: Path) -> tuple[float, str]:
+def reference_build(root: Path) -> Timed:
     """Jupyter Book's own serial, cached execution from a clean `_build` (cache included)."""
     shutil.rmtree(root / "_build", ignore_errors=True)
     jb = Path(sys.executable).with_name("jupyter-book")
-    seconds, out = run_timed([str(jb), "build", str(root), "--builder", "html", "-W", "-n", "--keep-going"], root)
-    executed = len(re.findall(r"Executed notebook in", out))
-    return seconds, f"executed {executed} notebook(s)"
+    run = run_timed([str(jb), "build", str(root), "--builder", "html", "-W", "-n", "--keep-going"], root)
+    executed = len(re.findall(r"Executed notebook in", run.output))
+    return run._replace(output=f"executed {executed} notebook(s)")
 
 
 
@@ -228,7 +241,7 @@ TIMED_STEPS = (
 
 def build_steps(root: Path, jobs: int) -> dict[str, float]:
     """Seconds per step of one `rebook build` in `root`, plus `wall` (the process, start-up included)."""
-    seconds, out = run_timed([sys.executable, "-c", STEPS, json.dumps(TIMED_STEPS), str(jobs)], root)
+    seconds, out, _ = run_timed([sys.executable, "-c", STEPS, json.dumps(TIMED_STEPS), str(jobs)], root)
     spent = json.loads(next(line for line in reversed(out.splitlines()) if line.startswith("{")))
     parts = sum(v for k, v in spent.items() if not k.startswith("total"))
     return {**spent, "other (interpreter start-up, site hash, cleaning notebooks)": seconds - parts,

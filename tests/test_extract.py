@@ -88,8 +88,9 @@ def test_examples_are_capped_but_the_count_is_not(tmp_path):
 def test_missing_and_mistyped_columns_stop_before_the_row_rules(tmp_path):
     schema = pa.schema([("period", pa.string()), ("partner", pa.string()), ("code", pa.string()),
                         ("quantity", pa.string()), ("value_usd", pa.float64())])
-    _, report = validated(write(tmp_path / "x.parquet", [("2025-01", "DEU", "85051110", "10", 1.0)], schema))
+    _, report = validated(write(tmp_path / "x.parquet", [("2025-01", "XXX", "85051110", "10", 1.0)], schema))
     assert [(p.rule, p.column) for p in report.problems] == [("missing column", "flow"), ("column type", "quantity")]
+    assert "column 'flow': expected a column named 'flow'" in str(report)
 
 
 def test_aggregates_by_hand(tmp_path):

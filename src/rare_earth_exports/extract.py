@@ -54,8 +54,8 @@ class ExtractProblem:
         rows = ""
         if len(self.examples) and "row" in self.examples:
             rows = "; first rows: " + ", ".join(str(r) for r in self.examples["row"])
-        count = f"{self.count:,} row(s)" if self.count else "structure"
-        return f"{where}: {count}: expected {self.expected}{rows}"
+        count = f"{self.count:,} row(s): " if self.count else ""
+        return f"{where}: {count}expected {self.expected}{rows}"
 
 
 @dataclass(frozen=True)
