@@ -67,7 +67,10 @@ def replicate_pages(root: Path, copies: int) -> None:
         return
     params_path, toc_path = root / "parameters.yml", root / "_toc.yml"
     spec = yaml.safe_load(params_path.read_text(encoding="utf-8"))
-    replicas = [{**copy.deepcopy(page), "output": page["output"].replace(".ipynb", f"-copy{k}.ipynb")}
+    # Each replica gets a parameter of its own, so no cache (ours or jupyter-cache's) sees a
+    # notebook it has executed before: the replicas are executed like distinct pages.
+    replicas = [{**copy.deepcopy(page), "output": page["output"].replace(".ipynb", f"-copy{k}.ipynb"),
+                 "params": {**page.get("params", {}), "bench_replica": k}}
                 for k in range(2, copies + 1) for page in spec["pages"]]
     spec["pages"] += replicas
     params_path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
@@ -160,7 +163,7 @@ text = config.read_text(encoding="utf-8")
 spec = yaml.safe_load(text)
 spec["execute"] = execute
 config.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
-print(len(build_plan(root, "data")))
+print("PAGES", len(build_plan(root, "data")))
 """
 
 
@@ -168,7 +171,7 @@ def prepare_reference(root: Path) -> int:
     """Source notebooks with parameters injected at the pages' paths; Jupyter Book executes them."""
     make_cold(root)
     out = run_timed([sys.executable, "-c", PREPARE, str(root), json.dumps(REFERENCE_EXECUTE)], root).output
-    return int(out.strip().splitlines()[-1])
+    return int(re.search(r"^PAGES (\d+)$", out, re.M).group(1))
 
 
 def reference_build(root: Path) -> Timed:

@@ -159,7 +159,7 @@ def report(args, info: dict, load_before, load_after, builds: dict | None, extra
              f"- cores busy with other processes during the measurements (from /proc/stat minus this run's own CPU): "
              f"min {min(OTHERS, default=0):.2f}, median {median(OTHERS):.2f}, max {max(OTHERS, default=0):.2f} of {info['cores']}",
              f"- runs per figure: {args.runs} (medians below)", ""]
-    if median(OTHERS) > 0.25 or load_before[0] > 0.5 * (info["cores"] or 1):
+    if median(OTHERS) > 0.25:
         lines += ["**Taken under load**: other processes shared the cores during the run (see above);",
                   "wall times are higher and noisier than on an idle machine.", ""]
     targets = []
