@@ -64,6 +64,7 @@ class PageWeight:
     js_inline_bytes: int
     js_gzip_bytes: int  # the same scripts compressed, as a web server would send them
     external_scripts: list[str] = field(default_factory=list)
+    scripts: dict[str, int] = field(default_factory=dict)  # local script file -> bytes
     charts: list[Chart] = field(default_factory=list)
 
     @property
@@ -127,17 +128,18 @@ def page_weights(site: Path) -> list[PageWeight]:
         text = path.read_text(encoding="utf-8")
         parser = _Scripts()
         parser.feed(text)
-        files, gzipped, external = 0, 0, []
+        files, gzipped, external, scripts = 0, 0, [], {}
         for src in parser.sources:
             if re.match(r"^[a-z]+:|^//", src):
                 external.append(src)
                 continue
             target = (path.parent / src.split("?")[0].split("#")[0]).resolve()
             if target.is_file():
+                scripts[target.relative_to(site.resolve()).as_posix()] = target.stat().st_size
                 files += target.stat().st_size
                 gzipped += _gzip_size(target)
         inline = [s.encode("utf-8") for s in parser.inline]
         gzipped += sum(len(gzip.compress(s, 6, mtime=0)) for s in inline if s)
         pages.append(PageWeight(rel.as_posix(), len(text.encode("utf-8")), files, sum(map(len, inline)),
-                                gzipped, external, charts_of(text)))
+                                gzipped, external, scripts, charts_of(text)))
     return pages

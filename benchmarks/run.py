@@ -230,6 +230,13 @@ def report(args, info: dict, load_before, load_after, builds: dict | None, extra
         lines += ["", f"- largest page: {largest.page}, {largest.html_bytes / 1e3:.1f} kB of HTML",
                   f"- JavaScript per page: up to {heaviest_js.js_bytes / 1e6:.2f} MB ({heaviest_js.js_gzip_bytes / 1e6:.2f} MB gzip); "
                   "the same theme and Vega files load on every page, charts or not", ""]
+        shared = {}
+        for p in pages:
+            for name, size in p.scripts.items():
+                shared.setdefault(name, [size, 0])[1] += 1
+        largest_js = sorted(shared.items(), key=lambda kv: -kv[1][0])[:4]
+        lines += ["- largest scripts: " + "; ".join(f"{name} {size / 1e3:.0f} kB (on {n} of {len(pages)} pages)"
+                                                  for name, (size, n) in largest_js), ""]
         targets.append(("no page embeds more data than its charts need",
                         "none unused" if not waste else
                         f"{len(waste)} chart(s) embed unused columns, {sum(c.unused_bytes for _, c in waste) / 1e3:.1f} kB",
