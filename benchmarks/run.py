@@ -148,7 +148,8 @@ def verdict(ok: bool | None) -> str:
 def report(args, info: dict, load_before, load_after, builds: dict | None, extract: dict | None,
            site: list | None) -> str:
     lines = ["# Benchmark run", "",
-             f"- command: `{' '.join(['python', 'benchmarks/run.py'] + sys.argv[1:])}` (`make bench`)",
+             f"- command: `{' '.join(['python', 'benchmarks/run.py'] + sys.argv[1:])}`"
+             + (" (what `make bench` runs)" if len(sys.argv) == 1 else ""),
              f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; project commit {info['commit']}",
              f"- machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']:.1f} GB RAM; {info['os']}; Python {info['python']}",
              "- versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()),
@@ -157,7 +158,7 @@ def report(args, info: dict, load_before, load_after, builds: dict | None, extra
              f"min {min(LOADS, default=0):.2f}, median {median(LOADS):.2f}, max {max(LOADS, default=0):.2f} "
              "(includes the benchmark's own previous step)",
              f"- cores busy with other processes during the measurements (from /proc/stat minus this run's own CPU): "
-             f"min {min(OTHERS, default=0):.2f}, median {median(OTHERS):.2f}, max {max(OTHERS, default=0):.2f} of {info['cores']}",
+             + (f"min {min(OTHERS):.2f}, median {median(OTHERS):.2f}, max {max(OTHERS):.2f} of {info['cores']}" if OTHERS else "not measured"),
              f"- runs per figure: {args.runs} (medians below)", ""]
     if median(OTHERS) > 0.25:
         lines += ["**Taken under load**: other processes shared the cores during the run (see above);",
