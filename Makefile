@@ -17,7 +17,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 # The package is imported from this checkout's src/, also by the notebook kernels.
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: book test venv validate curate diff lock clean
+.PHONY: book test venv validate curate diff lock clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+# Build times, a full-scale customs extract and page weight, in a temporary copy (minutes).
+# BENCH="--runs 5" or "--skip-build" or "--rows 1000000" passes options; see benchmarks/RESULTS.md.
+BENCH ?=
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 validate: $(STAMP)
 	$(BIN)/rebook validate $(DATA)

@@ -1,0 +1,145 @@
+"""What a reader downloads: every page of the built site, its scripts and its chart data.
+
+For each HTML page: its bytes; the JavaScript it loads (local `<script src>` files plus inline
+scripts); and each chart's `vegaEmbed` specification, with the rows and columns of the data it
+embeds. A column that no part of the specification names (encoding, tooltip, transform) is
+weight the chart does not need: the page should aggregate or select before charting.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+EMBED = re.compile(r'vegaEmbed\("#([^"]+)",\s*')
+DATUM = re.compile(r"datum(?:\.([A-Za-z_]\w*)|\[['\"]([^'\"]+)['\"]\])")
+FIELD_KEYS = {"field", "fields", "groupby", "fold", "key", "lookup", "on"}
+
+
+class _Scripts(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.sources: list[str] = []
+        self.inline: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            attrs = dict(attrs)
+            if attrs.get("src"):
+                self.sources.append(attrs["src"])
+            else:
+                self._in_script = True
+                self.inline.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.inline[-1] += data
+
+
+@dataclass
+class Chart:
+    chart_id: str
+    spec_bytes: int
+    rows: int
+    columns: int
+    unused: list[str]
+    unused_bytes: int  # what the specification would shed without the unused columns
+
+
+@dataclass
+class PageWeight:
+    page: str
+    html_bytes: int
+    js_files_bytes: int
+    js_inline_bytes: int
+    js_gzip_bytes: int  # the same scripts compressed, as a web server would send them
+    external_scripts: list[str] = field(default_factory=list)
+    scripts: dict[str, int] = field(default_factory=dict)  # local script file -> bytes
+    charts: list[Chart] = field(default_factory=list)
+
+    @property
+    def js_bytes(self) -> int:
+        return self.js_files_bytes + self.js_inline_bytes
+
+    @property
+    def chart_bytes(self) -> int:
+        return sum(c.spec_bytes for c in self.charts)
+
+
+def _named_fields(node, out: set[str]) -> None:
+    """Every column a Vega-Lite specification refers to, wherever it does."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in FIELD_KEYS:
+                for v in value if isinstance(value, list) else [value]:
+                    if isinstance(v, str):
+                        out.add(v.split(".")[0])
+            if key != "datasets":
+                _named_fields(value, out)
+    elif isinstance(node, list):
+        for v in node:
+            _named_fields(v, out)
+    elif isinstance(node, str):
+        out.update(a or b for a, b in DATUM.findall(node))
+
+
+def charts_of(text: str) -> list[Chart]:
+    decoder = json.JSONDecoder()
+    charts = []
+    for match in EMBED.finditer(text):
+        spec, end = decoder.raw_decode(text, match.end())
+        used: set[str] = set()
+        _named_fields(spec, used)
+        rows, columns = [], set()
+        for values in spec.get("datasets", {}).values():
+            rows.extend(values)
+            for row in values:
+                columns.update(row)
+        unused = sorted(columns - used)
+        lean = {**spec, "datasets": {k: [{c: v for c, v in row.items() if c not in unused} for row in values]
+                                     for k, values in spec.get("datasets", {}).items()}}
+        spec_bytes = end - match.end()
+        lean_bytes = len(json.dumps(lean, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+        charts.append(Chart(match.group(1), spec_bytes, len(rows), len(columns), unused, max(0, spec_bytes - lean_bytes)))
+    return charts
+
+
+@lru_cache(maxsize=None)
+def _gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 6, mtime=0))
+
+
+def page_weights(site: Path) -> list[PageWeight]:
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site)
+        if rel.parts[0].startswith("_"):  # theme fragments, not pages
+            continue
+        text = path.read_text(encoding="utf-8")
+        parser = _Scripts()
+        parser.feed(text)
+        files, gzipped, external, scripts = 0, 0, [], {}
+        for src in parser.sources:
+            if re.match(r"^[a-z]+:|^//", src):
+                external.append(src)
+                continue
+            target = (path.parent / src.split("?")[0].split("#")[0]).resolve()
+            if target.is_file():
+                scripts[target.relative_to(site.resolve()).as_posix()] = target.stat().st_size
+                files += target.stat().st_size
+                gzipped += _gzip_size(target)
+        inline = [s.encode("utf-8") for s in parser.inline]
+        gzipped += sum(len(gzip.compress(s, 6, mtime=0)) for s in inline if s)
+        pages.append(PageWeight(rel.as_posix(), len(text.encode("utf-8")), files, sum(map(len, inline)),
+                                gzipped, external, scripts, charts_of(text)))
+    return pages
