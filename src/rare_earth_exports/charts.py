@@ -45,7 +45,8 @@ def chart_id(spec: dict) -> str:
 def offline_renderer(spec: dict, **_: object) -> dict:
     """A `<div>` plus a `vegaEmbed` call with a deterministic id; the library ships with the site."""
     div = chart_id(spec)
-    payload = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+    # "<" as \u003c: no "</script>" or "<!--" from the data can end or hide the script block
+    payload = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
     description = html.escape(spec.get("description", ""), quote=True)
     markup = (
         f'<div id="{div}" class="book-chart" role="img" aria-label="{description}"></div>\n'
@@ -69,8 +70,8 @@ def enable() -> None:
 
 def source_line(source_ids: list[str] | str, sources: pd.DataFrame | None = None) -> str:
     """'Source: <publishers>' for a chart subtitle; the full list sits in the page's sources table."""
-    ids = source_ids.split(";") if isinstance(source_ids, str) else list(source_ids)
-    ids = sorted({i for i in ids if i})
+    values = [source_ids] if isinstance(source_ids, str) else list(source_ids)
+    ids = sorted({i for value in values for i in str(value).split(";") if i})
     if sources is not None and len(ids):
         pubs = sorted(set(sources.loc[sources["source_id"].isin(ids), "publisher"]))
         shown = ", ".join(pubs[:4]) + (f" and {len(pubs) - 4} more" if len(pubs) > 4 else "")
