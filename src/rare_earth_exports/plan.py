@@ -44,6 +44,17 @@ def qualifying_partners(obs: pd.DataFrame, rule: dict) -> list[str]:
     return sorted(counts[counts >= int(rule.get("min_months", 1))].index)
 
 
+LATEST = "latest"
+
+
+def newest_month(obs: pd.DataFrame) -> str:
+    """The newest month with a monthly figure: what `latest` stands for in parameters.yml."""
+    months = obs.loc[obs["n_months"] == 1, "first_month"]
+    if months.empty:
+        raise PlanError("the data has no monthly figure, so 'latest' means nothing")
+    return str(months.max())
+
+
 def load_parameters(root: Path, overrides: dict | None = None) -> dict:
     path = root / PARAMETERS_FILE
     try:
@@ -60,7 +71,10 @@ def load_parameters(root: Path, overrides: dict | None = None) -> dict:
 
 
 def build_plan(root: Path, data_dir: str, overrides: dict | None = None) -> list[Job]:
-    """Expands `parameters.yml` into jobs; `overrides` (from --param) win over every page's values."""
+    """Expands `parameters.yml` into jobs; `overrides` (from --param) win over every page's values.
+
+    A value `latest` becomes the newest month in the data, so a new month extends every page.
+    """
     from .load import load_observations
 
     spec = load_parameters(root)
@@ -80,6 +94,10 @@ def build_plan(root: Path, data_dir: str, overrides: dict | None = None) -> list
                 obs = load_observations(data_dir)
             rule = page["for_each"]
             expansions = [{rule.get("param", "partner"): p} for p in qualifying_partners(obs, rule)]
+        if LATEST in base.values():
+            if obs is None:
+                obs = load_observations(data_dir)
+            base = {k: newest_month(obs) if v == LATEST else v for k, v in base.items()}
         for extra in expansions:
             params = {**base, **extra}
             try:
