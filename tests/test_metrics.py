@@ -8,25 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rare_earth_exports.load import load_observations
 from rare_earth_exports.metrics import (Swing, baseline, index, mom_pct, monthly_series, series_rows, share_pct,
                                         typical_swing, yoy_pct)
 
-HEADER = "period,reporter,partner,flow,product,unit,value,status,source_ids,note\n"
-
-
-def observations(tmp_path, rows: list[tuple]) -> pd.DataFrame:
-    """Observations as `load_observations` reads them, from (period, partner, value[, status]) tuples."""
-    lines = []
-    for row in rows:
-        period, partner, value, status = (*row, "reported") if len(row) == 3 else row
-        lines.append(f"{period},CHN,{partner},export,magnets,t,{value},{status},src-{period},\n")
-    (tmp_path / "observations.csv").write_text(HEADER + "".join(lines), encoding="utf-8")
-    return load_observations(tmp_path)
-
-
-def months(values: dict[str, float]) -> pd.Series:
-    return pd.Series(list(values.values()), index=pd.PeriodIndex(list(values), freq="M"), dtype=float)
+from series_helpers import months, observations
 
 
 # --- monthly_series: gaps stay gaps ---------------------------------------------------------
@@ -38,7 +23,7 @@ def test_monthly_series_keeps_gaps_and_ignores_totals(tmp_path):
     assert [str(m) for m in s.index] == ["2024-12", "2025-01", "2025-02", "2025-03", "2025-04"]
     assert s["value"].isna().tolist() == [True, False, True, False, True]
     assert s["status"].tolist() == ["missing", "reported", "missing", "reported", "missing"]
-    assert s.loc[pd.Period("2025-03", "M"), "source_ids"] == "src-2025-03"
+    assert s.loc[pd.Period("2025-03", "M"), "source_ids"] == "src-WLD-2025-03"
     assert s.attrs["unit"] == "t"
 
 

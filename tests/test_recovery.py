@@ -23,26 +23,9 @@ from rare_earth_exports.metrics import baseline, series_rows
 from rare_earth_exports.pages import METRICS_KEY
 from rare_earth_exports.plan import build_plan, load_parameters, qualifying_partners
 
+from series_helpers import months, observations
+
 ROOT = Path(__file__).resolve().parents[1]
-HEADER = "period,reporter,partner,flow,product,unit,value,status,source_ids,note\n"
-CONTROL = "2025-04-04"
-P = lambda text: pd.Period(text, "M")  # noqa: E731
-
-
-def observations(tmp_path, rows: list[tuple]) -> pd.DataFrame:
-    """Observations as `load_observations` reads them, from (period, partner, value[, status]) tuples."""
-    lines = []
-    for row in rows:
-        period, partner, value, status = (*row, "reported") if len(row) == 3 else row
-        lines.append(f"{period},CHN,{partner},export,magnets,t,{value},{status},src-{partner}-{period},\n")
-    (tmp_path / "observations.csv").write_text(HEADER + "".join(lines), encoding="utf-8")
-    return load_observations(tmp_path)
-
-
-def months(values: dict[str, float]) -> pd.Series:
-    return pd.Series(list(values.values()), index=pd.PeriodIndex(list(values), freq="M"), dtype=float)
-
-
 # --- small helpers --------------------------------------------------------------------------
 
 def test_period_label_uses_the_data_package_notation():

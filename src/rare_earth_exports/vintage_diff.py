@@ -181,8 +181,20 @@ def _change_pct(old: object, new: object) -> float | None:
     return None if d is None or old == 0 else d / abs(old) * 100
 
 
+class _OldNew:
+    """Difference and % change of `old` and `new` (None where either is not a number)."""
+
+    @property
+    def difference(self) -> float | None:
+        return _difference(self.old, self.new)
+
+    @property
+    def change_pct(self) -> float | None:
+        return _change_pct(self.old, self.new)
+
+
 @dataclass(frozen=True)
-class Change:
+class Change(_OldNew):
     """One figure that differs; kind is `changed`, `added` or `removed`.
 
     A glued figure whose key moved (the count 'as of the newest month' when a month is added)
@@ -200,17 +212,9 @@ class Change:
     def chapter(self) -> str:
         return self.key[0]
 
-    @property
-    def difference(self) -> float | None:
-        return _difference(self.old, self.new)
-
-    @property
-    def change_pct(self) -> float | None:
-        return _change_pct(self.old, self.new)
-
 
 @dataclass(frozen=True)
-class HomeChange:
+class HomeChange(_OldNew):
     """A value glued on the home page that reads differently: a number (with its period and unit
     from metrics.csv) or a text (a month in words, a name)."""
 
@@ -221,14 +225,6 @@ class HomeChange:
     old_period: str = ""
     new_period: str = ""
     unit: str = ""
-
-    @property
-    def difference(self) -> float | None:
-        return _difference(self.old, self.new)
-
-    @property
-    def change_pct(self) -> float | None:
-        return _change_pct(self.old, self.new)
 
 
 @dataclass(frozen=True)
