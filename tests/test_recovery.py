@@ -26,6 +26,10 @@ from rare_earth_exports.plan import build_plan, load_parameters, qualifying_part
 from series_helpers import months, observations
 
 ROOT = Path(__file__).resolve().parents[1]
+CONTROL = "2025-04-04"
+P = lambda text: pd.Period(text, "M")  # noqa: E731
+
+
 # --- small helpers --------------------------------------------------------------------------
 
 def test_period_label_uses_the_data_package_notation():
