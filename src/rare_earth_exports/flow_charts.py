@@ -112,7 +112,7 @@ def quotes_chart(q: pd.DataFrame, product_names: dict[str, str]) -> alt.FacetCha
     log scale so a USD 7 and a USD 300 quote both stay readable."""
     df = q.assign(product_name=q["product"].map(product_names))
     df = df.assign(date_mid=_mid(df["date"], df["date_end"]))
-    df = df[["product_name", "market_label", "period", "date", "date_end", "date_mid", "low", "high", "mid", "kind", "reliability", "publishers"]]
+    df = df[["product_name", "market_label", "period", "date", "date_end", "date_mid", "low", "high", "mid", "reliability", "publishers"]]
     colour = _colour("market_label", "Market", list(dict.fromkeys(df["market_label"])))
     y = alt.Y("low:Q", title="USD per kg (log scale)", scale=alt.Scale(type="log"))
     tooltip = [alt.Tooltip("product_name:N", title="Product"), alt.Tooltip("market_label:N", title="Market"),
@@ -139,6 +139,7 @@ def premium_chart(prem: pd.DataFrame, product_names: dict[str, str]) -> alt.Laye
     months = pd.PeriodIndex(prem["month"], freq="M")
     df = prem.assign(product_name=prem["product"].map(product_names),
                      date=_mid(months.to_timestamp(), (months + 1).to_timestamp()))
+    df = df[["product_name", "month", "date", "low", "high", "mid", "reliability"]]  # only what is drawn
     colour = _colour("product_name", "Product", list(dict.fromkeys(df["product_name"])))
     y = alt.Y("low:Q", title="Europe over inside China (ratio, log scale)", scale=alt.Scale(type="log"))
     padded = alt.Scale(domain=[(months.min() - 1).to_timestamp().isoformat(), (months.max() + 2).to_timestamp().isoformat()]) if len(months) else alt.Scale()
