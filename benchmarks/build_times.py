@@ -142,8 +142,8 @@ def change_one_value(root: Path, step: float = 1.0) -> str:
 PREPARE = r"""
 import sys, yaml, nbformat, papermill as pm
 from pathlib import Path
-from rare_earth_exports.plan import build_plan
-from rare_earth_exports.site_assets import write_vega_bundle
+from rare_earth_exports.build.plan import build_plan
+from rare_earth_exports.present.render import write_vega_bundle
 root = Path(sys.argv[1])
 execute = yaml.safe_load(sys.argv[2])
 for job in build_plan(root, "data"):
@@ -191,8 +191,9 @@ STEPS = r"""
 import importlib, json, sys, time
 start = time.perf_counter()
 spent = {}
-import rare_earth_exports.cli, rare_earth_exports.build, rare_earth_exports.validate
-import rare_earth_exports.plan, rare_earth_exports.site_assets
+import rare_earth_exports.cli, rare_earth_exports.build.run, rare_earth_exports.curate.validate
+import rare_earth_exports.build.plan, rare_earth_exports.present.render
+run = rare_earth_exports.build.run
 spent["importing the build's modules"] = time.perf_counter() - start
 
 def timed(module, name, label):
@@ -209,7 +210,7 @@ def timed(module, name, label):
     setattr(mod, name, wrapper)
 
 def waiting(futures):
-    it = iter(rare_earth_exports.build.__dict__["_as_completed"](futures))
+    it = iter(run.__dict__["_as_completed"](futures))
     while True:
         t = time.perf_counter()
         try:
@@ -220,9 +221,9 @@ def waiting(futures):
             spent["notebook execution (waiting for the workers)"] = spent.get("notebook execution (waiting for the workers)", 0.0) + time.perf_counter() - t
         yield fut
 
-if hasattr(rare_earth_exports.build, "as_completed"):
-    rare_earth_exports.build._as_completed = rare_earth_exports.build.as_completed
-    rare_earth_exports.build.as_completed = waiting
+if hasattr(run, "as_completed"):
+    run._as_completed = run.as_completed
+    run.as_completed = waiting
 for module, name, label in json.loads(sys.argv[1]):
     timed(module, name, label)
 code = rare_earth_exports.cli.main(["build", "--jobs", sys.argv[2]])
@@ -231,14 +232,14 @@ print(json.dumps(spent))
 sys.exit(code)
 """
 TIMED_STEPS = (
-    ("rare_earth_exports.validate", "validate_data_dir", "data validation"),
-    ("rare_earth_exports.plan", "build_plan", "build plan"),
-    ("rare_earth_exports.site_assets", "write_vega_bundle", "Vega bundle generated and compared"),
-    ("rare_earth_exports.build", "input_hash", "input hashes"),
-    ("rare_earth_exports.build", "sync_tree", "staging copies"),
-    ("rare_earth_exports.build", "write_metrics", "metrics.csv"),
-    ("rare_earth_exports.build", "build_site", "site build (waiting for jupyter-book)"),
-    ("rare_earth_exports.build", "publish", "publish"),
+    ("rare_earth_exports.curate.validate", "validate_data_dir", "data validation"),
+    ("rare_earth_exports.build.plan", "build_plan", "build plan"),
+    ("rare_earth_exports.present.render", "write_vega_bundle", "Vega bundle generated and compared"),
+    ("rare_earth_exports.build.run", "input_hash", "input hashes"),
+    ("rare_earth_exports.build.run", "sync_tree", "staging copies"),
+    ("rare_earth_exports.build.run", "write_metrics", "metrics.csv"),
+    ("rare_earth_exports.build.run", "build_site", "site build (waiting for jupyter-book)"),
+    ("rare_earth_exports.build.run", "publish", "publish"),
 )
 
 

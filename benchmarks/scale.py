@@ -36,8 +36,8 @@ def reference_lists(repo: Path, seed: int = 8):
     import pandas as pd
 
     sys.path.insert(0, str(repo / "src"))
-    from rare_earth_exports.extract import known_partners, product_codes
-    from rare_earth_exports.load import load_table
+    from rare_earth_exports.curate.extract import known_partners, product_codes
+    from rare_earth_exports.core.load import load_table
 
     real = known_partners(load_table(repo / "data", "partners"))["partner"].tolist()
     letters = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
@@ -109,7 +109,7 @@ def run_child(directory: Path) -> dict:
     t0 = time.perf_counter()
     import pandas as pd
 
-    from rare_earth_exports.extract import aggregate_extract, connect, load_extract, validate_extract
+    from rare_earth_exports.curate.extract import aggregate_extract, connect, load_extract, validate_extract
 
     partners = pd.read_csv(directory / "partners.csv", dtype=str)
     codes = pd.read_csv(directory / "codes.csv", dtype=str)

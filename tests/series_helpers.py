@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rare_earth_exports.load import load_observations
+from rare_earth_exports.core.load import load_observations
 
 HEADER = "period,reporter,partner,flow,product,unit,value,status,source_ids,note\n"
 

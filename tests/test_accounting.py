@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rare_earth_exports.reconcile import FIGURE_FILES, main as curate_main
+from rare_earth_exports.curate.rules import FIGURE_FILES, main as curate_main
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 from papermill.exceptions import PapermillExecutionError
 
-from rare_earth_exports.build import failure_message
-from rare_earth_exports.plan import Job
+from rare_earth_exports.build.run import failure_message
+from rare_earth_exports.build.plan import Job
 
 ROOT = Path(__file__).resolve().parents[1]
 JOB = Job("notebooks/broken.ipynb", "book/broken.ipynb", "broken", {})

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from rare_earth_exports.checks import consistency_errors, partner_above_world, span_checks, tolerance
+from rare_earth_exports.curate.consistency import consistency_errors, partner_above_world, span_checks, tolerance
 
 
 def row(period, value, partner="WLD", product="magnets", unit="t"):

@@ -6,9 +6,9 @@ import math
 import pandas as pd
 import pytest
 
-from rare_earth_exports import comparison as cmp
-from rare_earth_exports.load import load_events, load_observations
-from rare_earth_exports.metrics import Swing
+from rare_earth_exports.chapters.compare import measures as cmp
+from rare_earth_exports.core.load import load_events, load_observations
+from rare_earth_exports.core.series import Swing
 
 OBS_HEADER = "period,reporter,partner,flow,product,unit,value,status,source_ids,note\n"
 EVENTS_HEADER = "event_id,date,kind,actor,title,affects,source_ids\n"

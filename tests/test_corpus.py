@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from rare_earth_exports.load import load_book_data
-from rare_earth_exports.validate import DataValidationError, validate_data_dir
+from rare_earth_exports.core.load import load_book_data
+from rare_earth_exports.curate.validate import DataValidationError, validate_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from rare_earth_exports.derive import cover, derive_observations, derive_series
+from rare_earth_exports.curate.derive import cover, derive_observations, derive_series
 
 
 def test_a_month_from_a_year_to_date_total():

@@ -22,10 +22,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from rare_earth_exports.build import SITE_STAMPED
-from rare_earth_exports.checks import span_checks
-from rare_earth_exports.periods import months_of
-from rare_earth_exports.vintage_diff import compare, load_vintage, render_text
+from rare_earth_exports.build.run import SITE_STAMPED
+from rare_earth_exports.curate.consistency import span_checks
+from rare_earth_exports.core.periods import months_of
+from rare_earth_exports.build.diff import compare, load_vintage, render_text
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rare_earth_exports import divergence as dv
-from rare_earth_exports.load import load_observations
+from rare_earth_exports.chapters.flow import measures as dv
+from rare_earth_exports.core.load import load_observations
 
 COLUMNS = "period,reporter,partner,flow,product,unit,value,status,source_ids,note"
 

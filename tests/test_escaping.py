@@ -9,9 +9,10 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from rare_earth_exports import charts
-from rare_earth_exports.pages import html_table, sources_table
-from rare_earth_exports.timeline import actors_of, timeline_table
+from rare_earth_exports.present import render
+from rare_earth_exports.present import series as charts
+from rare_earth_exports.present.tables import html_table, sources_table
+from rare_earth_exports.chapters.timeline.tables import actors_of, timeline_table
 
 PAYLOADS = [
     "<script>window.__pwned='script'</script>",
@@ -117,7 +118,7 @@ def embedded_spec(markup: str) -> dict:
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_chart_markup_keeps_data_inside_the_json_spec(payload):
     spec = hostile_chart(payload).to_dict()
-    markup = charts.offline_renderer(spec)["text/html"]
+    markup = render.offline_renderer(spec)["text/html"]
     parsed = Tags(markup)
     assert [tag for tag, _ in parsed.tags] == ["div", "script"]
     div = parsed.tags[0][1]
@@ -127,6 +128,6 @@ def test_chart_markup_keeps_data_inside_the_json_spec(payload):
 
 
 def test_chart_markup_survives_an_html_comment_opener():
-    markup = charts.offline_renderer(hostile_chart("<!--<script>").to_dict())["text/html"]
+    markup = render.offline_renderer(hostile_chart("<!--<script>").to_dict())["text/html"]
     (script,) = Tags(markup).scripts
     assert "<!--" not in script and "<script" not in script.lower()

@@ -6,13 +6,15 @@ and every link is http(s)."""
 import shutil
 from pathlib import Path
 
+import altair as alt
 import pandas as pd
 import pytest
 
-from rare_earth_exports import charts
-from rare_earth_exports.pages import html_table, sources_table
-from rare_earth_exports.site_assets import BUNDLE_NAME, write_vega_bundle
-from rare_earth_exports.timeline import timeline_chart, timeline_table
+from rare_earth_exports.present import render
+from rare_earth_exports.present import series as charts
+from rare_earth_exports.present.tables import html_table, sources_table
+from rare_earth_exports.present.render import BUNDLE_NAME, write_vega_bundle
+from rare_earth_exports.chapters.timeline.tables import timeline_chart, timeline_table
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +31,7 @@ PAYLOADS = [
 
 def hostile_page(folder: Path) -> Path:
     write_vega_bundle(folder)
-    charts.enable()
+    render.enable()
     months = pd.period_range("2025-01", "2025-04", freq="M", name="month")
     series = pd.DataFrame({"value": [10.0, None, 12.0, 13.0], "status": ["reported", "missing", "derived", "reported"],
                            "source_ids": ["s0", "", "s1", "s2"]}, index=months)
@@ -39,8 +41,8 @@ def hostile_page(folder: Path) -> Path:
                            "title": [PAYLOADS[0], PAYLOADS[3]], "source_ids": ["s0", "s1"]})
     events["day"] = pd.to_datetime(events["date"])
     events["month"] = events["day"].dt.to_period("M")
-    line = charts.status_line(frame, "value", "Exports (t)", tooltip_extra=[charts.alt.Tooltip("note:N", title=PAYLOADS[2])])
-    chart = charts.titled(charts.alt.layer(line, charts.event_rules(events, "2025-01", "2025-04")),
+    line = charts.status_line(frame, "value", "Exports (t)", tooltip_extra=[alt.Tooltip("note:N", title=PAYLOADS[2])])
+    chart = charts.titled(alt.layer(line, charts.event_rules(events, "2025-01", "2025-04")),
                           PAYLOADS[3], PAYLOADS[0], PAYLOADS[1])
     sources = pd.DataFrame([
         {"source_id": "s0", "publisher": PAYLOADS[1], "title": PAYLOADS[0], "url": "javascript:window.__pwned='link'",
@@ -51,9 +53,9 @@ def hostile_page(folder: Path) -> Path:
          "published": "", "reliability": "relay"},
     ])
     body = "\n".join([
-        charts.offline_renderer(chart.to_dict())["text/html"],
+        render.offline_renderer(chart.to_dict())["text/html"],
         sources_table(frame["source_ids"], sources),
-        charts.offline_renderer(timeline_chart(events, sources).to_dict())["text/html"],
+        render.offline_renderer(timeline_chart(events, sources).to_dict())["text/html"],
         timeline_table(events, sources),
         html_table(pd.DataFrame({PAYLOADS[0]: [PAYLOADS[1], PAYLOADS[2]]})),
         '<p id="end">end of page</p>',

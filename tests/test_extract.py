@@ -7,9 +7,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from rare_earth_exports.extract import (ExtractError, aggregate_extract, connect, known_partners,
-                                        load_extract, product_codes, validate_extract)
-from rare_earth_exports.load import load_table
+from rare_earth_exports.curate.extract import ExtractError, aggregate_extract, connect, known_partners, load_extract, product_codes, validate_extract
+from rare_earth_exports.core.load import load_table
 
 PARTNERS = pd.DataFrame({"partner": ["WLD", "DEU", "JPN"], "kind": ["aggregate", "country", "country"]})
 CODES = pd.DataFrame({"code": ["85051110", "28053012", "28469015"],

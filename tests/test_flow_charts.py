@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from rare_earth_exports import flow_charts as fc
+from rare_earth_exports.chapters.flow import charts as fc
 
 
 def frame(values, statuses):
@@ -43,7 +43,8 @@ def test_long_subtitles_become_lines_no_wider_than_asked():
 def test_titled_takes_one_line_or_several():
     import altair as alt
 
-    from rare_earth_exports import charts
+    from rare_earth_exports.present import render, theme
+    from rare_earth_exports.present import series as charts
 
     base = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
     assert charts.titled(base, "T", "one line", "d").to_dict()["title"]["subtitle"] == ["one line"]

@@ -11,10 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from rare_earth_exports.importers import ImportFileError, ImportResult, load_reference, observation
-from rare_earth_exports.importers.comtrade import read_comtrade
-from rare_earth_exports.importers.gacc import read_gacc
-from rare_earth_exports.importers.merge import add_source, import_into, merge_rows
+from rare_earth_exports.curate.importers import ImportFileError, ImportResult, load_reference, observation
+from rare_earth_exports.curate.importers.comtrade import read_comtrade
+from rare_earth_exports.curate.importers.gacc import read_gacc
+from rare_earth_exports.curate.importers.merge import add_source, import_into, merge_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "importers"

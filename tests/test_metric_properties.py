@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rare_earth_exports.metrics import baseline, index, log_ratio, mom_pct, share_pct, yoy_pct
+from rare_earth_exports.core.series import baseline, index, log_ratio, mom_pct, share_pct, yoy_pct
 
 # the same examples on every run (no timing, no example database), few enough for a shared machine
 PROPERTY = settings(deadline=None, max_examples=60, derandomize=True, database=None)

@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rare_earth_exports.metrics import (Swing, baseline, index, mom_pct, monthly_series, series_rows, share_pct,
-                                        typical_swing, yoy_pct)
+from rare_earth_exports.core.series import Swing, baseline, index, mom_pct, monthly_series, series_rows, share_pct, typical_swing, yoy_pct
 
 from series_helpers import months, observations
 

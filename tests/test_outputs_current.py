@@ -12,8 +12,8 @@ import json
 import nbformat
 import pytest
 
-from rare_earth_exports.build import input_hash, stored_hash
-from rare_earth_exports.plan import build_plan
+from rare_earth_exports.build.inputs import input_hash, stored_hash
+from rare_earth_exports.build.plan import build_plan
 
 from conftest import ROOT
 

@@ -5,10 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rare_earth_exports.periods import (
-    PERIOD_PATTERN, Month, PeriodError, is_contiguous, month_range, months_of, period_for,
-    period_in_words, period_kind, sort_key,
-)
+from rare_earth_exports.core.periods import PERIOD_PATTERN, Month, PeriodError, is_contiguous, month_range, months_of, period_for, period_in_words, period_kind, sort_key
 
 ROOT = Path(__file__).resolve().parents[1]
 

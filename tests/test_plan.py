@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from rare_earth_exports.plan import PlanError, build_plan, qualifying_partners
+from rare_earth_exports.build.plan import PlanError, build_plan, qualifying_partners
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 
-from rare_earth_exports import price_gap as pg
-from rare_earth_exports.cite import publishers
-from rare_earth_exports.load import load_prices
-from rare_earth_exports.metrics import price_premium
+from rare_earth_exports.chapters.flow import prices as pg
+from rare_earth_exports.core.sources import publishers
+from rare_earth_exports.core.load import load_prices
+from rare_earth_exports.core.series import price_premium
 
 COLUMNS = "product,market,period,low,high,unit,source_ids,reliability,note"
 SOURCES = pd.DataFrame({"source_id": ["a-1", "b-1", "c-1", "w-1"], "publisher": ["a.com", "b.org", "c.net", "weak.example"]})

@@ -5,9 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rare_earth_exports.reconcile import (
-    FIGURE_FILES, CurationError, agrees, curate, normalise_period, precision, source_id_for,
-)
+from rare_earth_exports.curate.rules import FIGURE_FILES, CurationError, agrees, curate, normalise_period, precision, source_id_for
 
 FIGURE_COLUMNS = ["period", "partner", "product", "metric", "value", "unit", "source_url", "published", "quote"]
 EVENT_COLUMNS = ["date", "kind", "actor", "title", "detail", "affects", "source_url", "quote"]

@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rare_earth_exports import recovery as rc
-from rare_earth_exports.load import load_observations
-from rare_earth_exports.metrics import baseline, series_rows
-from rare_earth_exports.pages import METRICS_KEY
-from rare_earth_exports.plan import build_plan, load_parameters, qualifying_partners
+from rare_earth_exports.chapters.collapse import measures as rc
+from rare_earth_exports.core.load import load_observations
+from rare_earth_exports.core.series import baseline, series_rows
+from rare_earth_exports.present.page import METRICS_KEY
+from rare_earth_exports.build.plan import build_plan, load_parameters, qualifying_partners
 
 from series_helpers import months, observations
 

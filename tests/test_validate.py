@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rare_earth_exports.cli import main as rebook
-from rare_earth_exports.validate import SHOWN_PER_FILE, DataError, DataValidationError, validate_data_dir
+from rare_earth_exports.curate.validate import SHOWN_PER_FILE, DataError, DataValidationError, validate_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 

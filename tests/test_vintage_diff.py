@@ -13,8 +13,7 @@ import subprocess
 import pytest
 
 from rare_earth_exports import cli
-from rare_earth_exports.vintage_diff import (DiffError, compare, glued_values, home_glues, load_vintage,
-                                             number, read_metrics, render_markdown, render_text)
+from rare_earth_exports.build.diff import DiffError, compare, glued_values, home_glues, load_vintage, number, read_metrics, render_markdown, render_text
 
 HEADER = "chapter,page,period,partner,product,metric,basis,value,unit,glue_key\n"
 OLD_METRICS = HEADER + """\

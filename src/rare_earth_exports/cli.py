@@ -22,16 +22,16 @@ def _param(text: str) -> tuple[str, object]:
 
 
 def _root() -> Path:
-    from .load import project_root
+    from .core.load import project_root
 
     return project_root()
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
-    from .load import resolve_data_dir
-    from .plan import build_plan
-    from .validate import validate_data_dir
+    from .build.run import build
+    from .core.load import resolve_data_dir
+    from .build.plan import build_plan
+    from .curate.validate import validate_data_dir
 
     root = _root()
     os.chdir(root)
@@ -47,7 +47,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_data_dir
+    from .curate.validate import validate_data_dir
 
     validate_data_dir(Path(args.folder))
     print(f"{args.folder}: valid")
@@ -55,7 +55,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_curate(args: argparse.Namespace) -> int:
-    from .reconcile import main as curate_main
+    from .curate.rules import main as curate_main
 
     return curate_main(["--sources", str(args.sources), "--curation", str(args.curation), "--out", str(args.out)])
 
@@ -73,12 +73,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
-    from .importers import load_reference
-    from .importers.comtrade import read_comtrade
-    from .importers.gacc import read_gacc
-    from .importers.merge import import_into
-    from .load import resolve_data_dir
-    from .validate import validate_data_dir
+    from .curate.importers import load_reference
+    from .curate.importers.comtrade import read_comtrade
+    from .curate.importers.gacc import read_gacc
+    from .curate.importers.merge import import_into
+    from .core.load import resolve_data_dir
+    from .curate.validate import validate_data_dir
 
     path = Path(args.file)
     if not path.is_file():
@@ -116,7 +116,7 @@ class ImportCommandError(ValueError):
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .vintage_diff import compare, load_vintage, render_markdown, render_text
+    from .build.diff import compare, load_vintage, render_markdown, render_text
 
     root = _root()
     report = compare(load_vintage(args.old, root), load_vintage(args.new, root))
@@ -180,12 +180,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .build import BuildError
-    from .importers import ImportFileError
-    from .plan import PlanError
-    from .reconcile import CurationError
-    from .validate import DataValidationError
-    from .vintage_diff import DiffError
+    from .build.run import BuildError
+    from .curate.importers import ImportFileError
+    from .build.plan import PlanError
+    from .curate.rules import CurationError
+    from .curate.validate import DataValidationError
+    from .build.diff import DiffError
 
     args = parser().parse_args(argv)
     try:

@@ -1,0 +1,1 @@
+"""Making the site: the page plan, input hashes, execution and publishing, the vintage diff."""

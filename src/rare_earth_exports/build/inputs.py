@@ -1,0 +1,128 @@
+"""What a page is executed from, as one content hash: a page is re-executed only when it changed.
+
+The hash covers the source notebook, the page's parameters, the package modules the notebook
+imports (followed through every import, into subpackages and relative imports), and the data
+folder. No timestamps and no absolute paths go into it, so a fresh clone reuses the committed
+outputs.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from pathlib import Path
+
+import nbformat
+
+from .plan import Job
+
+PACKAGE = "rare_earth_exports"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+def digest_files(paths: list[Path], root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.relative_to(root).as_posix().encode() if p.is_relative_to(root) else p.name.encode())
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def module_file(name: str) -> Path | None:
+    """The file of a package module (`rare_earth_exports.core.series` -> core/series.py), or None."""
+    parts = name.split(".")
+    if parts[0] != PACKAGE:
+        return None
+    base = PACKAGE_DIR.joinpath(*parts[1:])
+    for candidate in ([base.with_suffix(".py")] if len(parts) > 1 else []) + [base / "__init__.py"]:
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def module_name(path: Path) -> str:
+    """The dotted name of a package file (core/__init__.py -> rare_earth_exports.core)."""
+    parts = list(path.relative_to(PACKAGE_DIR).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join([PACKAGE, *parts])
+
+
+def imported_modules(source: str, path: Path | None = None) -> set[str]:
+    """Dotted names a piece of code imports from the package, absolute or relative to `path`.
+
+    For `from x import y`, both `x` and `x.y` are returned: `y` may be a submodule; names that
+    are not modules are dropped by `module_file`.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    package = None
+    if path is not None:
+        package = module_name(path).split(".")
+        if path.name != "__init__.py":
+            package = package[:-1]
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                if package is None or node.level - 1 > len(package):
+                    continue
+                base = package[:len(package) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            if module.split(".")[0] != PACKAGE:
+                continue
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names if a.name.split(".")[0] == PACKAGE)
+    return names
+
+
+def package_dependencies(code: str) -> list[Path]:
+    """The package's files that code uses, directly or through other modules.
+
+    Importing `a.b.c` also runs `a/__init__.py` and `a/b/__init__.py`, so those count too.
+    """
+    todo, seen = imported_modules(code), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = module_file(name)
+        if path is None:
+            continue
+        parents = {".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)}
+        todo |= (imported_modules(path.read_text(encoding="utf-8"), path) | parents) - seen
+    return sorted({p for p in map(module_file, seen) if p is not None})
+
+
+def input_hash(job: Job, root: Path, data_dir: Path) -> str:
+    """Content hash of everything an execution depends on (no timestamps, no absolute paths).
+
+    The package code counted is the modules the notebook imports and what they import, so a
+    change to the build or the command line does not re-execute the pages.
+    """
+    notebook = nbformat.read(root / job.notebook, as_version=4)
+    cells = [(c.cell_type, c.source, sorted(c.metadata.get("tags", []))) for c in notebook.cells]
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code" and "%" not in c.source[:1])
+    h = hashlib.sha256()
+    h.update(json.dumps(cells, sort_keys=True).encode())
+    h.update(json.dumps(job.params, sort_keys=True, default=str).encode())
+    h.update(digest_files(package_dependencies(code), PACKAGE_DIR).encode())
+    h.update(digest_files([p for p in data_dir.iterdir() if p.suffix in (".csv", ".json")], data_dir).encode())
+    return h.hexdigest()[:16]
+
+
+def stored_hash(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    try:
+        return nbformat.read(path, as_version=4).metadata.get("rebook", {}).get("input_hash")
+    except Exception:  # an unreadable notebook is simply executed again
+        return None

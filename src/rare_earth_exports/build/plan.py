@@ -1,0 +1,112 @@
+"""The build plan: which notebook runs with which parameters into which page.
+
+`parameters.yml` (version-controlled) lists the pages. A page with `for_each` is expanded into
+one page per partner that qualifies by a rule applied to the data, so a new destination in the
+data adds a page without code changes. Output names are derived from the parameters, so they
+are the same on every build.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+PARAMETERS_FILE = "parameters.yml"
+
+
+class PlanError(ValueError):
+    """A parameter file that cannot be turned into pages."""
+
+
+@dataclass(frozen=True)
+class Job:
+    notebook: str          # source notebook, relative to the project root
+    output: str            # executed notebook, relative to the project root
+    chapter: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def page(self) -> str:
+        return Path(self.output).with_suffix("").as_posix().removeprefix("book/")
+
+
+def qualifying_partners(obs: pd.DataFrame, rule: dict) -> list[str]:
+    """Partners with at least `min_months` monthly figures of `product` from `since` on."""
+    sel = obs[(obs["product"] == rule["product"]) & (obs["flow"] == rule.get("flow", "export"))
+              & (obs["n_months"] == 1) & (~obs["partner"].isin(rule.get("exclude", ["WLD"])))]
+    if "since" in rule:
+        sel = sel[sel["first_month"] >= pd.Period(rule["since"], "M")]
+    counts = sel.groupby("partner")["period"].nunique()
+    return sorted(counts[counts >= int(rule.get("min_months", 1))].index)
+
+
+LATEST = "latest"
+
+
+def newest_month(obs: pd.DataFrame) -> str:
+    """The newest month with a monthly figure: what `latest` stands for in parameters.yml."""
+    months = obs.loc[obs["n_months"] == 1, "first_month"]
+    if months.empty:
+        raise PlanError("the data has no monthly figure, so 'latest' means nothing")
+    return str(months.max())
+
+
+def load_parameters(root: Path, overrides: dict | None = None) -> dict:
+    path = root / PARAMETERS_FILE
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PlanError(f"{PARAMETERS_FILE}: not valid YAML: {exc}") from exc
+    if not isinstance(spec, dict) or "pages" not in spec:
+        raise PlanError(f"{PARAMETERS_FILE}: expected a mapping with a 'pages' list")
+    spec = copy.deepcopy(spec)
+    spec.setdefault("defaults", {})
+    for key, value in (overrides or {}).items():
+        spec["defaults"][key] = value
+    return spec
+
+
+def build_plan(root: Path, data_dir: str, overrides: dict | None = None) -> list[Job]:
+    """Expands `parameters.yml` into jobs; `overrides` (from --param) win over every page's values.
+
+    A value `latest` becomes the newest month in the data, so a new month extends every page.
+    """
+    from ..core.load import load_observations
+
+    spec = load_parameters(root)
+    overrides = overrides or {}
+    jobs: list[Job] = []
+    obs = None
+    for i, page in enumerate(spec["pages"], start=1):
+        for key in ("notebook", "output", "chapter"):
+            if key not in page:
+                raise PlanError(f"{PARAMETERS_FILE}: page {i} lacks '{key}'")
+        if not (root / page["notebook"]).exists():
+            raise PlanError(f"{PARAMETERS_FILE}: page {i}: notebook {page['notebook']} does not exist")
+        base = {**spec["defaults"], **page.get("params", {}), **overrides, "data_dir": data_dir}
+        expansions = [{}]
+        if "for_each" in page:
+            if obs is None:
+                obs = load_observations(data_dir)
+            rule = page["for_each"]
+            expansions = [{rule.get("param", "partner"): p} for p in qualifying_partners(obs, rule)]
+        if LATEST in base.values():
+            if obs is None:
+                obs = load_observations(data_dir)
+            base = {k: newest_month(obs) if v == LATEST else v for k, v in base.items()}
+        for extra in expansions:
+            params = {**base, **extra}
+            try:
+                output = page["output"].format(**params)
+            except KeyError as exc:
+                raise PlanError(f"{PARAMETERS_FILE}: page {i}: output uses unknown parameter {exc}") from exc
+            jobs.append(Job(page["notebook"], output, page["chapter"], params))
+    outputs = [j.output for j in jobs]
+    duplicates = sorted({o for o in outputs if outputs.count(o) > 1})
+    if duplicates:
+        raise PlanError(f"{PARAMETERS_FILE}: several pages write {', '.join(duplicates)}")
+    return jobs

@@ -1,0 +1,286 @@
+"""Execute the notebooks with papermill, then build the site with Jupyter Book (execution off).
+
+The build is all-or-nothing. Notebooks execute into a staging copy of the book; the site is
+built from that copy; only when every notebook and the site build succeed are the executed
+notebooks, `book/results/` and `_build/html` replaced. A failure leaves the last good book and
+site in place and says which notebook, which cell and what error.
+
+A notebook is executed again only when the hash of its inputs changed: its source, its
+parameters, the package code and the data folder. The hash is stored in the executed
+notebook's metadata, so a fresh clone reuses the committed outputs.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..present.page import DECIMALS, METRIC_COLUMNS, METRICS_KEY
+from .inputs import digest_files, input_hash, stored_hash
+from .plan import Job
+
+BOOK_DIR = "book"
+RESULTS = "book/results/metrics.csv"
+STAGE = Path("_build/stage")
+SITE = Path("_build/html")
+SITE_INPUTS = ("_config.yml", "_toc.yml")
+VOLATILE_NOTEBOOK_KEYS = ("papermill", "execution", "widgets")
+# Site files that two builds of the same inputs may write differently, with the reason; the
+# determinism test compares every other file of _build/html byte for byte. Empty: Sphinx's
+# stamps are pinned (html_last_updated_fmt off, PYTHONHASHSEED=0 for the search index, myst-nb's
+# stylesheet seeded before the first page is written, see `seed_mystnb_css`).
+SITE_STAMPED: dict[str, str] = {}
+
+
+class BuildError(RuntimeError):
+    """A build that must stop; the message says where and why."""
+
+
+# --- execution ----------------------------------------------------------------------------
+
+def execute_job(source: str, output: str, params: dict, cwd: str) -> None:
+    """Runs in a worker process: papermill execution of one notebook."""
+    import papermill as pm
+
+    pm.execute_notebook(source, output, parameters=params, cwd=cwd, kernel_name="python3",
+                        progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+
+
+def clean_notebook(path: Path, digest: str) -> None:
+    """Strips what changes between runs, hides the parameters cells and records the input hash."""
+    nb = nbformat.read(path, as_version=4)
+    for key in VOLATILE_NOTEBOOK_KEYS:
+        nb.metadata.pop(key, None)
+    nb.metadata["rebook"] = {"input_hash": digest}
+    for cell in nb.cells:
+        for key in VOLATILE_NOTEBOOK_KEYS:
+            cell.metadata.pop(key, None)
+        tags = cell.metadata.get("tags", [])
+        if ("injected-parameters" in tags or "parameters" in tags) and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:03d}"
+    nbformat.write(nb, path)
+
+
+def failure_message(job: Job, exc: BaseException, source: Path | None = None) -> str:
+    """Which notebook, which cell and what error, in the terms of the source notebook.
+
+    papermill counts cells in the executed copy (with an injected-parameters cell and its own
+    error banners), so the cell is found in the source notebook by its code and named by its id
+    (`cell-002`, as in notebooks/) and its position, with the first line it ran.
+    """
+    ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+    code = getattr(exc, "source", None)
+    if code is None:
+        return f"{job.notebook} -> {job.output} failed before running a cell: {ename}: {evalue}"
+    where = "the injected parameters cell"
+    try:
+        cells = nbformat.read(source, as_version=4).cells if source else []
+    except Exception:  # an unreadable source notebook: the code line below still locates the cell
+        cells = []
+    matches = [c for c in cells if c.cell_type == "code" and c.source == code]
+    if matches:
+        number = cells.index(matches[0]) + 1
+        where = f"cell {number} (id {matches[0].get('id')})" if matches[0].get("id") else f"cell {number}"
+    lines = [line.strip() for line in code.splitlines() if line.strip()]
+    first = f", which starts `{lines[0][:80]}`" if lines else ""
+    return f"{job.notebook} -> {job.output} failed in {where}{first}: {ename}: {evalue}"
+
+
+# --- metrics ------------------------------------------------------------------------------
+
+def notebook_metrics(path: Path) -> list[dict]:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("metadata", {}).get("scrapbook", {}).get("name") == METRICS_KEY:
+                text = out["data"]["application/papermill.record/text/plain"]
+                return json.loads(ast.literal_eval(text))
+    return []
+
+
+def write_metrics(notebooks: list[Path], target: Path) -> int:
+    import pandas as pd
+
+    rows = [r for nb in notebooks for r in notebook_metrics(nb)]
+    df = pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    df = df.sort_values(METRIC_COLUMNS[:7] + ["glue_key"], kind="mergesort").reset_index(drop=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # fixed decimals: the text of a value does not depend on float formatting, and a changed
+    # figure is a one-line diff
+    df.to_csv(target, index=False, lineterminator="\n", float_format=f"%.{DECIMALS}f")
+    return len(df)
+
+
+# --- staging and publishing -----------------------------------------------------------------
+
+def sync_tree(src: Path, dst: Path, ignore: tuple[str, ...] = ()) -> None:
+    """Makes dst a copy of src, writing only files whose content differs (keeps Sphinx incremental)."""
+    dst.mkdir(parents=True, exist_ok=True)
+    wanted = set()
+    for path in src.rglob("*"):
+        rel = path.relative_to(src)
+        if any(part in ignore for part in rel.parts):
+            continue
+        wanted.add(rel)
+        target = dst / rel
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif not target.exists() or target.read_bytes() != path.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    for path in sorted(dst.rglob("*"), reverse=True):
+        if path.relative_to(dst) not in wanted:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def site_hash(stage: Path) -> str:
+    files = [p for p in stage.rglob("*") if p.is_file() and "_build" not in p.relative_to(stage).parts]
+    return digest_files(files, stage)
+
+
+def seed_mystnb_css(html_dir: Path) -> None:
+    """Puts myst-nb's stylesheet in the site before Sphinx writes any page.
+
+    myst-nb copies it only when the build finishes, so a first build would link it without
+    Sphinx's `?v=` checksum and every later build with one; seeded, both write the same HTML.
+    """
+    from importlib import resources
+
+    css = (resources.files("myst_nb.static") / "mystnb.css").read_bytes()
+    target = html_dir / "_static" / f"mystnb.{hashlib.sha256(css).hexdigest()}.css"
+    if not target.exists() or target.read_bytes() != css:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(css)
+
+
+def build_site(root: Path, stage: Path, log) -> None:
+    """Jupyter Book 1, execution off, warnings as errors, into stage/_build/html."""
+    config_stamp = stage / "_build" / ".config-hash"
+    # the page list is part of the configuration: Sphinx never deletes the HTML of a page that
+    # went away, so a new set of pages starts from an empty site
+    pages = sorted(p.relative_to(stage).as_posix() for p in (stage / BOOK_DIR).rglob("*")
+                   if p.suffix in (".md", ".ipynb"))
+    config_hash = digest_files([stage / n for n in SITE_INPUTS], stage) + \
+        hashlib.sha256("\n".join(pages).encode()).hexdigest()
+    if not config_stamp.exists() or config_stamp.read_text() != config_hash:
+        shutil.rmtree(stage / "_build", ignore_errors=True)  # Sphinx keeps stale configuration
+    seed_mystnb_css(stage / "_build" / "html")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(stage), "--builder", "html", "-W", "-n", "--keep-going"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
+        raise BuildError(f"Jupyter Book failed (exit {proc.returncode}); the previous site is untouched:\n{tail}")
+    config_stamp.parent.mkdir(parents=True, exist_ok=True)
+    config_stamp.write_text(config_hash)
+
+
+def publish(root: Path, stage: Path, outputs: list[str], site_built: bool) -> None:
+    """Swaps in the new notebooks, results and site; runs only after everything succeeded."""
+    for old in (root / BOOK_DIR).rglob("*.ipynb"):
+        if old.relative_to(root).as_posix() not in outputs:
+            old.unlink()  # a page the plan no longer makes (a destination that no longer qualifies)
+    for rel in outputs + [RESULTS]:
+        src, dst = stage / rel, root / rel
+        if not dst.exists() or dst.read_bytes() != src.read_bytes():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+    if not site_built:
+        return
+    new_site, old_site = root / "_build" / "html.new", root / "_build" / "html.old"
+    shutil.rmtree(new_site, ignore_errors=True)
+    shutil.rmtree(old_site, ignore_errors=True)
+    shutil.copytree(stage / "_build" / "html", new_site)
+    if (root / SITE).exists():
+        (root / SITE).rename(old_site)
+    new_site.rename(root / SITE)
+    shutil.rmtree(old_site, ignore_errors=True)
+
+
+@dataclass
+class BuildSummary:
+    executed: list[str]
+    reused: list[str]
+    metrics_rows: int
+    site_built: bool
+    seconds: float
+
+    def __str__(self) -> str:
+        lines = [f"executed {len(self.executed)} notebook(s), reused {len(self.reused)}; "
+                 f"{self.metrics_rows} metric rows; site {'built' if self.site_built else 'unchanged'}; "
+                 f"{self.seconds:.1f} s"]
+        lines += [f"  executed: {o}" for o in self.executed]
+        if not self.executed:
+            lines.append("  nothing changed: no notebook was executed")
+        return "\n".join(lines)
+
+
+def build(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, force: bool, log=print) -> BuildSummary:
+    from tqdm import tqdm
+
+    start = time.monotonic()
+    from ..present.render import write_vega_bundle
+
+    stage = root / STAGE
+    write_vega_bundle(root / BOOK_DIR / "_static")
+    sync_tree(root / BOOK_DIR, stage / BOOK_DIR)
+    sync_tree(data_dir, stage / "data")  # the site offers the data it was built from as downloads
+    for name in SITE_INPUTS:
+        shutil.copyfile(root / name, stage / name)
+    # outputs the plan no longer writes are not carried into the new site
+    planned = {j.output for j in jobs}
+    todo, reused = [], []
+    for job in jobs:
+        digest = input_hash(job, root, data_dir)
+        if not force and stored_hash(root / job.output) == digest:
+            reused.append(job.output)
+        else:
+            todo.append((job, digest))
+    failures = []
+    if todo:
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs_n, len(todo)))) as pool:
+            futures = {}
+            for job, digest in todo:
+                out = stage / job.output
+                out.parent.mkdir(parents=True, exist_ok=True)
+                futures[pool.submit(execute_job, str(root / job.notebook), str(out), job.params, str(out.parent))] = (job, digest)
+            bar = tqdm(total=len(futures), desc="executing", unit="notebook", file=sys.stderr, disable=None)
+            for fut in as_completed(futures):
+                job, digest = futures[fut]
+                bar.set_postfix_str(job.output)
+                try:
+                    fut.result()
+                    clean_notebook(stage / job.output, digest)
+                except BaseException as exc:  # report every failing notebook, then stop
+                    failures.append(failure_message(job, exc, root / job.notebook))
+                bar.update(1)
+            bar.close()
+    if failures:
+        raise BuildError("notebook execution failed; the previous book and site are untouched:\n  " + "\n  ".join(failures))
+    for stray in [p for p in (stage / BOOK_DIR).rglob("*.ipynb") if p.relative_to(stage).as_posix() not in planned]:
+        stray.unlink()
+    rows = write_metrics([stage / j.output for j in jobs], stage / RESULTS)
+    digest = site_hash(stage)
+    stamp = root / "_build" / ".site-hash"
+    site_built = False
+    if not (root / SITE / "index.html").exists() or not stamp.exists() or stamp.read_text() != digest or force:
+        build_site(root, stage, log)
+        site_built = True
+    publish(root, stage, [j.output for j in jobs], site_built)
+    stamp.write_text(digest)
+    return BuildSummary([j.output for j, _ in todo], reused, rows, site_built, time.monotonic() - start)

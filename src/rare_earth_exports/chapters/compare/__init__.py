@@ -1,0 +1,1 @@
+"""Did China treat two destinations differently? Changes, their gap, the noise, the licensing record."""

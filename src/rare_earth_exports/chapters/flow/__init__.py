@@ -1,0 +1,1 @@
+"""Finished magnets against raw inputs: did magnets flow again while controlled inputs stayed scarce?"""

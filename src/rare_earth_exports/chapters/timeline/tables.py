@@ -1,0 +1,73 @@
+"""The policy timeline: events as a chart and as a table a reader can filter by kind and actor."""
+
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import pandas as pd
+
+from ...present.theme import EVENT_COLOURS
+
+
+def actors_of(events: pd.DataFrame) -> list[str]:
+    return sorted({a for value in events["actor"] for a in value.split(";") if a})
+
+
+def timeline_chart(events: pd.DataFrame, sources: pd.DataFrame) -> alt.Chart:
+    """One point per event on a date axis, one row per kind; dropdowns filter kind and actor."""
+    pubs = sources.set_index("source_id")["publisher"]
+    frame = pd.DataFrame({
+        "date": events["day"], "when": events["date"], "kind": events["kind"], "actor": events["actor"],
+        "title": events["title"], "source": events["source_ids"].map(lambda ids: pubs.get(ids.split(";")[0], "")),
+    })
+    kinds = sorted(frame["kind"].unique())
+    actors = actors_of(events)
+    kind = alt.param(name="kind_filter", value="all",
+                     bind=alt.binding_select(options=["all", *kinds], name="Kind: "))
+    actor = alt.param(name="actor_filter", value="all",
+                      bind=alt.binding_select(options=["all", *actors], name="Actor: "))
+    return alt.Chart(frame).mark_point(filled=True, size=70, opacity=0.85).encode(
+        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=0)),
+        y=alt.Y("kind:N", title="Kind of event", sort=kinds),
+        color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=kinds, range=[EVENT_COLOURS.get(k, "#7f7f7f") for k in kinds])),
+        tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("kind:N", title="Kind"),
+                 alt.Tooltip("actor:N", title="Actor"), alt.Tooltip("title:N", title="Event"),
+                 alt.Tooltip("source:N", title="Source")],
+    ).add_params(kind, actor).transform_filter(
+        "(kind_filter == 'all' || datum.kind == kind_filter) && "
+        "(actor_filter == 'all' || indexof(split(datum.actor, ';'), actor_filter) >= 0)"
+    ).properties(height=alt.Step(28))
+
+
+def timeline_table(events: pd.DataFrame, sources: pd.DataFrame, table_id: str = "events") -> str:
+    """The events as an HTML table with kind and actor filters; all text from the data is escaped."""
+    src = sources.set_index("source_id")
+    kinds = sorted(events["kind"].unique())
+    actors = actors_of(events)
+
+    def options(values):
+        return "".join(f'<option value="{html.escape(v, quote=True)}">{html.escape(v)}</option>' for v in values)
+
+    rows = []
+    for _, e in events.sort_values(["date", "event_id"]).iterrows():
+        sid = e["source_ids"].split(";")[0]
+        url = src.at[sid, "url"] if sid in src.index else ""
+        pub = html.escape(src.at[sid, "publisher"]) if sid in src.index else ""
+        link = f'<a href="{html.escape(url, quote=True)}" rel="noopener">{pub}</a>' if url.lower().startswith(("http://", "https://")) else pub
+        rows.append(f'<tr data-kind="{html.escape(e["kind"], quote=True)}" data-actor="{html.escape(e["actor"], quote=True)}">'
+                    f"<td>{html.escape(e['date'])}</td><td>{html.escape(e['kind'])}</td><td>{html.escape(e['actor'])}</td>"
+                    f"<td>{html.escape(e['title'])}</td><td>{html.escape(e['affects'])}</td><td>{link}</td></tr>")
+    script = (
+        "(function(){var t=document.getElementById('%s');var k=document.getElementById('%s-kind');"
+        "var a=document.getElementById('%s-actor');function f(){t.querySelectorAll('tbody tr').forEach(function(r){"
+        "var ok=(k.value==='all'||r.dataset.kind===k.value)&&(a.value==='all'||r.dataset.actor.split(';').indexOf(a.value)>=0);"
+        "r.style.display=ok?'':'none';});}k.addEventListener('change',f);a.addEventListener('change',f);})();"
+    ) % (table_id, table_id, table_id)
+    return (
+        f'<div class="book-filters"><label>Kind: <select id="{table_id}-kind"><option value="all">all</option>{options(kinds)}</select></label> '
+        f'<label>Actor: <select id="{table_id}-actor"><option value="all">all</option>{options(actors)}</select></label></div>'
+        f'<table class="book-table" id="{table_id}"><thead><tr><th>Date</th><th>Kind</th><th>Actor</th><th>Event</th>'
+        f'<th>Affects</th><th>Source</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f"<script>{script}</script>"
+    )

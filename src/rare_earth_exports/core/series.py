@@ -1,0 +1,179 @@
+"""The book's metrics, computed the same way on every page.
+
+All series are monthly on a complete month index: a month with no figure is NaN, never zero,
+so a change is only computed between two months that both have a figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from .periods import Month, cover, period_for
+
+QUANTITY_UNITS = ("t", "kg")
+
+
+def series_rows(obs: pd.DataFrame, product: str, partner: str = "WLD", flow: str = "export",
+                unit: str | None = None) -> pd.DataFrame:
+    """All rows (months, spans, years) of one series; the unit defaults to its quantity unit."""
+    sel = obs[(obs["product"] == product) & (obs["partner"] == partner) & (obs["flow"] == flow)]
+    if unit is None:
+        units = [u for u in QUANTITY_UNITS if (sel["unit"] == u).any()]
+        unit = units[0] if units else QUANTITY_UNITS[0]
+    return sel[sel["unit"] == unit].copy()
+
+
+def monthly_series(obs: pd.DataFrame, product: str, partner: str = "WLD", flow: str = "export",
+                   unit: str | None = None, start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """Monthly values of one series on a complete month index (gaps are NaN, status 'missing')."""
+    rows = series_rows(obs, product, partner, flow, unit)
+    months = rows[rows["n_months"] == 1].set_index("first_month").sort_index()
+    lo = pd.Period(start, "M") if start else (months.index.min() if len(months) else None)
+    hi = pd.Period(end, "M") if end else (months.index.max() if len(months) else None)
+    index = pd.period_range(lo, hi, freq="M", name="month") if lo is not None and hi is not None else pd.PeriodIndex([], freq="M", name="month")
+    out = pd.DataFrame(index=index)
+    out["value"] = months["value"].reindex(index)
+    out["status"] = months["status"].reindex(index).fillna("missing")
+    out["source_ids"] = months["source_ids"].reindex(index).fillna("")
+    out.attrs["unit"] = rows["unit"].iloc[0] if len(rows) else (unit or "")
+    return out
+
+
+def _regular(values: pd.Series) -> pd.Series:
+    if len(values) == 0:
+        return values
+    full = pd.period_range(values.index.min(), values.index.max(), freq="M")
+    return values.reindex(full)
+
+
+def pct_change(values: pd.Series, lag: int) -> pd.Series:
+    """Change in % against `lag` months before; NaN where either month has no figure or a zero base."""
+    full = _regular(values.astype(float))
+    before = full.shift(lag)
+    change = (full / before.where(before != 0) - 1) * 100
+    return change.reindex(values.index)
+
+
+def mom_pct(values: pd.Series) -> pd.Series:
+    """Month-on-month change in %; never across a gap."""
+    return pct_change(values, 1)
+
+
+def yoy_pct(values: pd.Series) -> pd.Series:
+    """Change in % against the same month a year before."""
+    return pct_change(values, 12)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The mean monthly value over a window, and how it was obtained."""
+
+    start: str
+    end: str
+    mean: float
+    months_in_window: int
+    months_with_data: int
+    method: str
+    periods: tuple[str, ...] = field(default=())
+
+    @property
+    def window(self) -> str:
+        return f"{self.start}/{self.end}"
+
+    @property
+    def complete(self) -> bool:
+        return self.months_with_data == self.months_in_window
+
+
+def baseline(rows: pd.DataFrame, start: str, end: str) -> Baseline:
+    """Mean monthly value over `start`..`end` (inclusive months).
+
+    When reported totals and months cover the whole window (2024's annual total covers every
+    month of 2024), the mean is their sum over the number of months: that is what the
+    reported total supports even where single months were not published. Otherwise it is the
+    mean of the months that have a figure, and `months_with_data` says how many.
+    """
+    lo, hi = pd.Period(start, "M"), pd.Period(end, "M")
+    window = pd.period_range(lo, hi, freq="M")
+    inside = rows[(rows["first_month"] >= lo) & (rows["last_month"] <= hi)]
+    known = {p: Decimal(str(v)) for p, v in zip(inside["period"], inside["value"])}
+    total_period = period_for([Month(p.year, p.month) for p in window])
+    parts = [total_period] if total_period in known else cover(total_period, known)
+    covered = sum(int(inside.loc[inside["period"] == p, "n_months"].iloc[0]) for p in parts)
+    if parts and covered == len(window):
+        mean = float(sum(known[p] for p in parts)) / len(window)
+        return Baseline(start, end, mean, len(window), len(window), "covered by " + ", ".join(parts), tuple(parts))
+    singles = inside[inside["n_months"] == 1]
+    if len(singles):
+        return Baseline(start, end, float(singles["value"].mean()), len(window), len(singles),
+                        f"mean of {len(singles)} of {len(window)} months", tuple(singles["period"]))
+    return Baseline(start, end, float("nan"), len(window), 0, "no data in the window", ())
+
+
+def index(values: pd.Series, base: Baseline | float) -> pd.Series:
+    """Value over the baseline mean, times 100 (unit-free, so tonnes and kilograms compare)."""
+    mean = base.mean if isinstance(base, Baseline) else float(base)
+    if not np.isfinite(mean) or mean == 0:
+        return values * np.nan
+    return values / mean * 100
+
+
+def share_pct(part: pd.Series, whole: pd.Series) -> pd.Series:
+    """Part as % of the whole, where both have a figure for the month."""
+    aligned_whole = whole.reindex(part.index)
+    return part / aligned_whole.where(aligned_whole > 0) * 100
+
+
+def log_ratio(a: pd.Series, b: pd.Series) -> pd.Series:
+    """ln(a / b): 0 when two indexes move together, positive when `a` pulls ahead."""
+    b = b.reindex(a.index)
+    valid = (a > 0) & (b > 0)
+    out = pd.Series(np.nan, index=a.index)
+    out[valid] = np.log(a[valid] / b[valid])
+    return out
+
+
+@dataclass(frozen=True)
+class Swing:
+    """How large ordinary month-to-month changes were: the yardstick for 'unusual'."""
+
+    n: int
+    mean: float
+    std: float
+    min: float
+    max: float
+
+    def z(self, change: float) -> float:
+        return (change - self.mean) / self.std if self.n >= 2 and self.std > 0 else float("nan")
+
+
+def typical_swing(changes: pd.Series) -> Swing:
+    c = changes.dropna()
+    if not len(c):
+        return Swing(0, float("nan"), float("nan"), float("nan"), float("nan"))
+    return Swing(len(c), float(c.mean()), float(c.std(ddof=1)) if len(c) > 1 else float("nan"),
+                 float(c.min()), float(c.max()))
+
+
+def price_premium(prices: pd.DataFrame, product: str, outside: str = "EU27", inside: str = "CHN") -> pd.DataFrame:
+    """Outside-China price over the inside-China price, per month quoted in both markets.
+
+    Ranges stay ranges: the premium runs from outside-low / inside-high to outside-high /
+    inside-low, and `mid` compares the midpoints. Several quotes in one month widen the range.
+    """
+    p = prices[(prices["product"] == product) & (prices["n_months"] == 1)]
+    def market(code: str) -> pd.DataFrame:
+        m = p[p["market"] == code].groupby("first_month").agg(low=("low", "min"), high=("high", "max"))
+        return m
+    out_m, in_m = market(outside), market(inside)
+    both = out_m.join(in_m, lsuffix="_outside", rsuffix="_inside", how="inner")
+    res = pd.DataFrame(index=both.index)
+    res["low"] = both["low_outside"] / both["high_inside"]
+    res["high"] = both["high_outside"] / both["low_inside"]
+    res["mid"] = (both["low_outside"] + both["high_outside"]) / (both["low_inside"] + both["high_inside"])
+    res.index.name = "month"
+    return res

@@ -1,0 +1,1 @@
+"""How anything looks: chart theme, offline renderer, shared chart pieces, tables, page glue."""
