@@ -1,0 +1,32 @@
+"""The prose helpers every chapter shares."""
+
+import pandas as pd
+
+from rare_earth_exports.core.periods import Month
+from rare_earth_exports.core.words import (capitalised, date_words, listing, month_short, month_words, plural,
+                                           without_article)
+
+
+def test_listing_joins_with_commas_and_a_final_and():
+    assert listing([]) == ""
+    assert listing([], empty="none") == "none"
+    assert listing(["a"]) == "a"
+    assert listing(["a", "b"]) == "a and b"
+    assert listing(["a", "b", "c"]) == "a, b and c"
+
+
+def test_plural_and_articles():
+    assert plural(1, "month", "months") == "month"
+    assert plural(0, "month", "months") == "months"
+    assert without_article("the United States") == "United States"
+    assert without_article("Japan") == "Japan"
+    assert capitalised("the European Union") == "The European Union"
+
+
+def test_months_in_words_from_any_notation():
+    assert month_words(pd.Period("2025-04", "M")) == "April 2025"
+    assert month_words(Month(2026, 1)) == "January 2026"
+    assert month_words("2025-11") == "November 2025"
+    assert month_short(pd.Period("2025-12", "M")) == "Dec 2025"
+    assert date_words("2025-04-04") == "4 April 2025"
+    assert date_words("2025-10") == "October 2025"
