@@ -483,6 +483,10 @@ class Comparison:
         s = self.settings
         return self.roles[role].values.loc[s.after_start:s.after_end]
 
+    def after_index(self, role: str) -> float:
+        """A role's mean level after the truces as an index of its baseline (= 100)."""
+        return self.after_truces(role).mean() / self.baselines[role].mean * 100
+
     @property
     def shares(self) -> dict[str, pd.Series]:
         """Each side's and proxy's monthly share of China's total (%)."""
@@ -534,6 +538,11 @@ class Comparison:
             "gap_pooled": t.gap.pp / self.pooled_std,
             "gap_recent": z_against(t.gap.pp, ys["gap_recent"].swing, n),
         }
+
+    def tested_shares(self, side: Side) -> tuple[float, float]:
+        """A side's share of China's total (%) in the month before the tested month and in it."""
+        share, month = share_pct(side.values, self.roles[WORLD].values), self.test.month
+        return share.get(month - 1, float("nan")), share.get(month, float("nan"))
 
     def missing_since_noise(self, role: str) -> list[str]:
         """Months without a figure from the start of the ordinary changes to the last month shown."""

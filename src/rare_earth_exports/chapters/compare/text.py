@@ -7,13 +7,11 @@ each number with its metrics row, then each sentence built from those numbers.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ...core.periods import period_in_words
-from ...core.series import share_pct
 from ...core.words import capitalised, listing, month_words, plural
 from ...present.page import Page, glue_markdown, glue_text
 from .licensing import ALL
@@ -351,7 +349,7 @@ def _levels(g: _Numbers, c: Comparison) -> dict[str, float | None]:
             continue
         after = c.after_truces(r)
         m = g(keys.after_mean, after.mean(), s.after_window, role.code, "mean", f"mean of {after.notna().sum()} months with a figure")
-        after_index[r] = g(keys.after_index, after.mean() / base.mean * 100, s.after_window, role.code, "index",
+        after_index[r] = g(keys.after_index, c.after_index(r), s.after_window, role.code, "index",
                            f"baseline {s.base_window}", unit="index")
         sentences.append(baseline_sentence(role.label, c.unit, s.base_window, s.after_window, b, m, after_index[r]))
     glue_markdown("baseline_text", " ".join(sentences))
@@ -429,10 +427,9 @@ def _focus(g: _Numbers, c: Comparison) -> _Focus:
     gap_pp = g("focus_gap_pp", t.gap.pp, months, code["gap"], "gap_pp", f"months {t.gap.a.months}", unit="points")
     shares = []
     for side, side_of in (("a", t.side_a), ("b", t.side_b)):
-        keys, share = SIDE_KEYS[side], share_pct(side_of.values, c.roles[WORLD].values)
-        partner = c.code(side_of)
-        sb = g(keys.focus_share_before, share.get(t.month - 1, float("nan")), before, partner, "share_pct", f"of {s.world}", unit="%")
-        sa = g(keys.focus_share_after, share.get(t.month, float("nan")), month, partner, "share_pct", f"of {s.world}", unit="%")
+        keys, partner, (share_before, share_after) = SIDE_KEYS[side], c.code(side_of), c.tested_shares(side_of)
+        sb = g(keys.focus_share_before, share_before, before, partner, "share_pct", f"of {s.world}", unit="%")
+        sa = g(keys.focus_share_after, share_after, month, partner, "share_pct", f"of {s.world}", unit="%")
         if sb is not None and sa is not None:
             shares.append((side_of.label, sb, sa))
     proxy_pair = (pa.label, pb.label) if pa.proxy or pb.proxy else None
