@@ -6,6 +6,7 @@ import math
 import pandas as pd
 import pytest
 
+from rare_earth_exports.chapters.compare import licensing
 from rare_earth_exports.chapters.compare import measures as cmp
 from rare_earth_exports.core.load import load_events, load_observations
 from rare_earth_exports.core.series import Swing
@@ -64,8 +65,6 @@ def test_side_name_prefers_the_given_name_then_the_partner_table():
     names = {"USA": "the United States"}
     assert cmp.side_name(("USA",), names, lambda c: c.lower()) == "the United States"
     assert cmp.side_name(("JPN", "KOR"), names, {"JPN": "Japan", "KOR": "South Korea"}.get) == "Japan and South Korea"
-    assert cmp.without_article("the United States") == "United States"
-    assert cmp.without_article("Japan") == "Japan"
 
 
 # --- group series ------------------------------------------------------------------------------
@@ -272,23 +271,23 @@ def test_month_test_uses_each_sides_own_change_and_the_common_months_for_the_gap
     ("Greer: magnet flows 'about halfway' restored", "statement", ""),
 ])
 def test_licence_class(title, kind, expected):
-    assert cmp.licence_class(title, kind) == expected
+    assert licensing.licence_class(title, kind) == expected
 
 
 def test_licence_months():
-    assert cmp.licence_months("Six-month licences for suppliers") == 6
-    assert cmp.licence_months("First one-year 'general licences'") == 12
-    assert math.isnan(cmp.licence_months("General-licence terms still under negotiation"))
+    assert licensing.licence_months("Six-month licences for suppliers") == 6
+    assert licensing.licence_months("First one-year 'general licences'") == 12
+    assert math.isnan(licensing.licence_months("General-licence terms still under negotiation"))
 
 
 def test_event_side_uses_the_speaker_when_both_sides_are_named():
-    ta, tb = cmp.side_tokens(("USA",)), cmp.side_tokens(("EU27", "DEU"))
+    ta, tb = licensing.side_tokens(("USA",)), licensing.side_tokens(("EU27", "DEU"))
     assert tb == {"EU27", "EU", "DEU"}
-    side = lambda affects, actor: cmp.event_side(affects, actor, ta, tb, "US", "EU")
+    side = lambda affects, actor: licensing.event_side(affects, actor, ta, tb, "US", "EU")
     assert side("magnets;EU;USA", "EU") == "EU"
     assert side("magnets;EU;USA", "CHN") == "both"
     assert side("magnets;DEU", "DEU") == "EU"
-    assert side("rare earths;all", "CHN") == cmp.ALL
+    assert side("rare earths;all", "CHN") == licensing.ALL
     assert side("gallium;JPN", "CHN") == ""
 
 
@@ -301,13 +300,13 @@ def test_licensing_record_classifies_sides_and_computes_expiry(tmp_path):
         ("gallium", "2025-11-09", "relaxation", "CHN", "US-specific Ga ban suspended", "gallium;USA"),
         ("tariff", "2025-08-11", "truce", "USA", "Tariff truce extended", "tariffs;USA"),
     ])
-    rec = cmp.licensing_record(ev, ("USA",), ("EU27",), "US", "EU")
+    rec = licensing.licensing_record(ev, ("USA",), ("EU27",), "US", "EU")
     assert rec["event_id"].tolist() == ["clepa", "six", "gl"]
-    assert rec["side"].tolist() == ["EU", "US", cmp.ALL]
+    assert rec["side"].tolist() == ["EU", "US", licensing.ALL]
     assert rec.loc[rec["event_id"] == "six", "expires"].item() == "2025-12-02"
     assert rec.loc[rec["event_id"] == "gl", "expires"].item() == "2026-12-02"
     assert rec.loc[rec["event_id"] == "clepa", "expires"].item() == ""  # a month-only date has no expiry day
-    said = cmp.statements(ev, ("USA",), ("EU27",), "US", "EU")
+    said = licensing.statements(ev, ("USA",), ("EU27",), "US", "EU")
     assert said["event_id"].tolist() == ["clepa"]
 
 

@@ -12,7 +12,8 @@ import pytest
 from rare_earth_exports.present import render
 from rare_earth_exports.present import series as charts
 from rare_earth_exports.present.tables import html_table, sources_table
-from rare_earth_exports.chapters.timeline.tables import actors_of, timeline_table
+from rare_earth_exports.chapters.timeline.events import actors_of
+from rare_earth_exports.chapters.timeline.tables import timeline_table
 
 PAYLOADS = [
     "<script>window.__pwned='script'</script>",

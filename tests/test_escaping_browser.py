@@ -14,7 +14,8 @@ from rare_earth_exports.present import render
 from rare_earth_exports.present import series as charts
 from rare_earth_exports.present.tables import html_table, sources_table
 from rare_earth_exports.present.render import BUNDLE_NAME, write_vega_bundle
-from rare_earth_exports.chapters.timeline.tables import timeline_chart, timeline_table
+from rare_earth_exports.chapters.timeline.charts import timeline_chart
+from rare_earth_exports.chapters.timeline.tables import timeline_table
 
 pytestmark = pytest.mark.browser
 

@@ -69,3 +69,11 @@ def glue_text(key: str, text: str) -> None:
     from myst_nb import glue
 
     glue(key, text, display=False)
+
+
+def glue_markdown(key: str, text: str) -> None:
+    """Glue a sentence or more for the prose ({glue:md}); its numbers are glued on their own."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    glue(key, Markdown(text), display=False)

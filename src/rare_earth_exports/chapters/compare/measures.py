@@ -5,8 +5,9 @@ the other's around the same event. The gap is computed only from months in which
 have a figure (gaps stay gaps, never zeros), it says which months it used, and it is read
 against the spread of ordinary month-to-month changes, so a difference can be told from noise.
 A side is one destination or several summed; a *proxy* (Germany for the EU) stands in for a
-side's changes, never its levels, where the side itself has no figure. The licensing record of
-each side comes from events.csv, classified by what the event says about licences.
+side's changes, never its levels, where the side itself has no figure. `compare` computes
+everything a comparison page says, once, as a `Comparison`; the licensing record is in
+`licensing`, the words in `text`.
 """
 
 from __future__ import annotations
@@ -18,28 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ...core.series import Baseline, Swing, baseline, monthly_series, mom_pct, series_rows, typical_swing
+from ...core.load import BookData
+from ...core.series import Baseline, Swing, baseline, index, monthly_series, mom_pct, series_rows, share_pct, typical_swing
+from ...core.words import without_article
+from .licensing import licensing_record, statements
 
-# Codes that events.csv uses for a bloc where observations use another.
-EVENT_ALIASES = {"EU27": ("EU",)}
 # Order in which an event is picked when several share a date.
 KIND_PRIORITY = ("control", "truce", "relaxation", "license", "statement", "quota", "other", "data_release")
-# Events about these (in `affects`) belong to the rare-earth licensing story.
-RELEVANT = r"rare earth|magnet|dysprosium|terbium|yttrium|defence"
-# What an event says about licences, from its title; the first match wins.
-LICENCE_CLASSES = (
-    ("end-user exclusion", r"military end-user|defence firms|validated end-user|barred from diverting"),
-    ("approval figures", r"\d\s*%\s*to|\d+ of ~?[\d,]+|quarter of|only half|over half"),
-    ("general licence", r"general[- ]licen"),
-    ("time-limited licence", r"\b\w+-month licen"),
-    ("per-shipment licence", r"per-shipment"),
-    ("priority channel", r"green channel|special channel|supply mechanism"),
-    ("suspension or deferral", r"suspen|defer|paused"),
-)
-GRANTING = ("general licence", "time-limited licence", "per-shipment licence")
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-ALL = "all destinations"
 
 
 def codes(value) -> tuple[str, ...]:
@@ -48,11 +34,6 @@ def codes(value) -> tuple[str, ...]:
         return ()
     items = re.split(r"[,+;\s]+", value) if isinstance(value, str) else [str(v) for v in value]
     return tuple(c.strip().upper() for c in items if c and c.strip())
-
-
-def without_article(label: str) -> str:
-    """'the United States' -> 'United States' for legends and table headers."""
-    return label[4:] if label.lower().startswith("the ") else label
 
 
 def side_name(partners: tuple[str, ...], names: dict, partner_name) -> str:
@@ -350,83 +331,6 @@ def within(z: float, threshold: float) -> str:
     return "within" if abs(z) < threshold else "outside"
 
 
-# --- the licensing record --------------------------------------------------------------------
-
-def side_tokens(partners: tuple[str, ...]) -> set[str]:
-    """The codes events.csv may use for these partners (EU27 is 'EU' there)."""
-    return {t for p in partners for t in (p, *EVENT_ALIASES.get(p, ()))}
-
-
-def licence_class(title: str, kind: str) -> str:
-    for name, pattern in LICENCE_CLASSES:
-        if re.search(pattern, title, flags=re.IGNORECASE):
-            return name
-    return "licences granted" if kind == "license" else ""
-
-
-def licence_months(title: str) -> float:
-    """Duration of a licence from its title ('Six-month' -> 6, 'one-year' -> 12); NaN if none."""
-    m = re.search(r"\b(\w+)-month", title, flags=re.IGNORECASE)
-    if m:
-        word = m.group(1).lower()
-        return float(NUMBER_WORDS.get(word, int(word) if word.isdigit() else float("nan")))
-    if re.search(r"\b(one|1)-year\b", title, flags=re.IGNORECASE):
-        return 12.0
-    return float("nan")
-
-
-def event_side(affects: str, actor: str, tokens_a: set[str], tokens_b: set[str], label_a: str, label_b: str) -> str:
-    """Which side an event concerns: named in `affects`; if both are, the side that said it."""
-    named = set(affects.split(";"))
-    in_a, in_b = bool(named & tokens_a), bool(named & tokens_b)
-    if in_a and in_b:
-        said = set(actor.split(";"))
-        in_a, in_b = bool(said & tokens_a) or not (said & tokens_b), bool(said & tokens_b) or not (said & tokens_a)
-    if in_a and in_b:
-        return "both"
-    if in_a:
-        return label_a
-    if in_b:
-        return label_b
-    return ALL if "all" in named else ""
-
-
-def licensing_record(events: pd.DataFrame, partners_a: tuple[str, ...], partners_b: tuple[str, ...],
-                     label_a: str, label_b: str) -> pd.DataFrame:
-    """Licensing events for each side and for all destinations, classified, with durations.
-
-    An event is in the record when it concerns rare earths, magnets or defence end users and
-    is a licence decision or its title says something about licences (kind, duration, approval
-    figures, exclusions). Events for all destinations count only when China acted (controls,
-    licences, relaxations, truces), not statements about everyone.
-    """
-    ev = events[events["affects"].str.contains(RELEVANT, case=False, regex=True)].copy()
-    ev["licence_class"] = [licence_class(t, k) for t, k in zip(ev["title"], ev["kind"])]
-    ev = ev[ev["licence_class"] != ""]
-    ta, tb = side_tokens(partners_a), side_tokens(partners_b)
-    ev["side"] = [event_side(f, a, ta, tb, label_a, label_b) for f, a in zip(ev["affects"], ev["actor"])]
-    ev = ev[(ev["side"] != "") & ~((ev["side"] == ALL) & ~ev["kind"].isin(("control", "license", "relaxation", "truce")))]
-    both = ev[ev["side"] == "both"]
-    ev = pd.concat([ev[ev["side"] != "both"], both.assign(side=label_a), both.assign(side=label_b)])
-    ev["months"] = [licence_months(t) if c in GRANTING else float("nan") for t, c in zip(ev["title"], ev["licence_class"])]
-    ev["expires"] = [
-        (d + pd.DateOffset(months=int(m))).strftime("%Y-%m-%d") if math.isfinite(m) and len(raw) == 10 else ""
-        for d, m, raw in zip(ev["day"], ev["months"], ev["date"])
-    ]
-    cols = ["event_id", "date", "day", "side", "kind", "actor", "licence_class", "months", "expires", "title", "source_ids"]
-    return ev[cols].sort_values(["day", "side", "event_id"]).reset_index(drop=True)
-
-
-def statements(events: pd.DataFrame, partners_a: tuple[str, ...], partners_b: tuple[str, ...],
-               label_a: str, label_b: str) -> pd.DataFrame:
-    """What was said about each side (kind 'statement'), for setting claims beside the flows."""
-    ev = events[(events["kind"] == "statement") & events["affects"].str.contains(RELEVANT, case=False, regex=True)].copy()
-    ta, tb = side_tokens(partners_a), side_tokens(partners_b)
-    ev["side"] = [event_side(f, a, ta, tb, label_a, label_b) for f, a in zip(ev["affects"], ev["actor"])]
-    ev = ev[ev["side"].isin((label_a, label_b, "both"))]
-    return ev[["event_id", "date", "day", "side", "actor", "title", "source_ids"]].sort_values(["day", "event_id"]).reset_index(drop=True)
-
-
 def figures_by_destination(obs: pd.DataFrame, products: list[str], partners: tuple[str, ...],
                            start: str, end: str) -> pd.DataFrame:
     """How many monthly figures each product has for each partner in start..end, and which."""
@@ -440,3 +344,282 @@ def figures_by_destination(obs: pd.DataFrame, products: list[str], partners: tup
             rows.append({"product": product, "partner": partner, "months": len(sel),
                          "periods": ", ".join(sorted(sel["period"]))})
     return pd.DataFrame(rows, columns=["product", "partner", "months", "periods"])
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Settings:
+    """What a comparison page compares, around which events, against which yardsticks: its parameters."""
+
+    product: str                   # a product code from products.csv
+    group_a: object                # a side: a partner code or a list (see `codes`)
+    group_b: object
+    proxies: dict                  # proxies by the side's codes joined with '+' (see `proxy_for`)
+    names: dict                    # how the text names a partner, by code (see `side_name`)
+    world: str                     # China's total: shares, and ordinary changes before the controls
+    event_dates: list              # events to compare around (see `lookup_events`)
+    windows: list                  # months before and after each event
+    baseline_start: str            # the pre-control baseline (inclusive months)
+    baseline_end: str
+    noise_start: str               # ordinary month-to-month changes before the controls
+    noise_end: str
+    after_start: str               # months after the truces
+    after_end: str
+    focus_month: str               # the month whose change is tested
+    z_threshold: float             # |z| below this is within the ordinary spread
+    min_changes: int               # a yardstick needs at least this many ordinary changes
+    input_products: list           # inputs whose figures by destination would test the claims
+    start: str                     # months the charts show
+    end: str
+
+    @property
+    def lo(self) -> str:
+        """The first month any measure reads."""
+        return min(self.start, self.noise_start, self.baseline_start)
+
+    @property
+    def hi(self) -> str:
+        """The last month any measure reads."""
+        return max(self.end, self.after_end, self.focus_month)
+
+    @property
+    def base_window(self) -> str:
+        return f"{self.baseline_start}/{self.baseline_end}"
+
+    @property
+    def after_window(self) -> str:
+        return f"{self.after_start}/{self.after_end}"
+
+    @property
+    def chart_window(self) -> str:
+        return f"{self.start}/{self.end}"
+
+
+# The series of a page, by role: each side ('a', 'b'), its proxy if any ('ap', 'bp'), China's total.
+SIDE_ROLES = ("a", "ap", "b", "bp")
+WORLD = "w"
+
+
+@dataclass(frozen=True)
+class Role:
+    """One series of the page: a side, a side's proxy or China's total, summed over its partners."""
+
+    key: str
+    label: str                     # how the text names it, e.g. 'Germany (proxy for the European Union)'
+    partners: tuple[str, ...]
+    series: pd.DataFrame           # `group_series`: value, status, source_ids over the months read
+
+    @property
+    def values(self) -> pd.Series:
+        return self.series["value"]
+
+    @property
+    def code(self) -> str:
+        """The partner column of its metrics rows: its codes joined with '+'."""
+        return "+".join(self.partners)
+
+    @property
+    def side(self) -> Side:
+        return Side(self.label, self.values, self.key in ("ap", "bp"))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything a comparison page says, computed once from the data and the settings."""
+
+    settings: Settings
+    unit: str
+    product_name: str
+    roles: dict[str, Role]         # 'a', 'ap', 'b', 'bp', 'w' (proxies only where there is one)
+    events: pd.DataFrame           # the events compared around (`lookup_events`)
+    control_month: pd.Period       # the month the product came under control
+    baselines: dict[str, Baseline]
+    pair: pd.DataFrame             # `event_comparisons` of side A against side B
+    vs_world: pd.DataFrame         # each side against China's total, around the same events
+    yardsticks: dict[str, Yardstick]
+    test: MonthTest
+    record: pd.DataFrame           # `licensing.licensing_record`
+    said: pd.DataFrame             # `licensing.statements`
+    inputs: pd.DataFrame           # `figures_by_destination` of the input products
+    input_names: dict[str, str]    # the input products' names, by code
+
+    @property
+    def shown(self) -> list[str]:
+        """The roles of the sides and their proxies, in the order the page shows them."""
+        return [r for r in SIDE_ROLES if r in self.roles]
+
+    @property
+    def with_world(self) -> list[str]:
+        """The sides and proxies, then China's total."""
+        return [*self.shown, WORLD]
+
+    @property
+    def index_roles(self) -> list[str]:
+        """The roles with a baseline, hence an index, in the order the page shows them."""
+        return [r for r in self.with_world if math.isfinite(self.baselines[r].mean)]
+
+    def role_of(self, label: str) -> Role:
+        return next(r for r in self.roles.values() if r.label == label)
+
+    def code(self, side: Side) -> str:
+        return self.role_of(side.label).code
+
+    def in_charts(self, role: str) -> pd.Series:
+        """A role's values over the months the charts show."""
+        s = self.settings
+        return self.roles[role].values.loc[s.start:s.end]
+
+    def months_before_controls(self, role: str) -> int:
+        return int(self.roles[role].values.loc[:self.control_month - 1].notna().sum())
+
+    @property
+    def indexes(self) -> dict[str, pd.Series]:
+        """Each role's values against its own baseline (= 100), where it has a baseline."""
+        return {r: index(role.values, self.baselines[r]) for r, role in self.roles.items()
+                if math.isfinite(self.baselines[r].mean)}
+
+    def after_truces(self, role: str) -> pd.Series:
+        s = self.settings
+        return self.roles[role].values.loc[s.after_start:s.after_end]
+
+    def after_index(self, role: str) -> float:
+        """A role's mean level after the truces as an index of its baseline (= 100)."""
+        return self.after_truces(role).mean() / self.baselines[role].mean * 100
+
+    @property
+    def shares(self) -> dict[str, pd.Series]:
+        """Each side's and proxy's monthly share of China's total (%)."""
+        return {r: share_pct(self.roles[r].values, self.roles[WORLD].values) for r in self.shown}
+
+    def window_shares(self, role: str) -> tuple[tuple[float, int], tuple[float, int]]:
+        """A role's share of China's total in the baseline months and after the truces, with months used."""
+        s, v, w = self.settings, self.roles[role].values, self.roles[WORLD].values
+        return window_share(v, w, s.baseline_start, s.baseline_end), window_share(v, w, s.after_start, s.after_end)
+
+    @property
+    def comparable(self) -> pd.DataFrame:
+        """The event comparisons with a gap between the sides."""
+        return self.pair[self.pair["gap_pp"].notna()]
+
+    @property
+    def nearest(self) -> pd.DataFrame:
+        """The comparisons around the latest event with a gap, one row per window."""
+        ok = self.comparable
+        return ok[ok["date"] == ok["date"].max()] if len(ok) else ok
+
+    @property
+    def blind(self) -> list[str]:
+        """Events ('name (date)') around which no window has a gap between the sides."""
+        def named(table: pd.DataFrame) -> set[str]:
+            return set(table["event"].str.split(":").str[0] + " (" + table["date"] + ")")
+        return sorted(named(self.pair) - named(self.comparable))
+
+    @property
+    def used(self) -> dict[str, Yardstick]:
+        """The yardsticks with at least `min_changes` ordinary changes."""
+        return {k: y for k, y in self.yardsticks.items() if y.swing.n >= self.settings.min_changes}
+
+    @property
+    def pooled_std(self) -> float:
+        """Spread of a gap between two series that swing like China's total before the controls."""
+        return pooled_gap_std(self.yardsticks["w"].swing, self.settings.min_changes)
+
+    @property
+    def z(self) -> dict[str, float]:
+        """The tested month's changes and gap in standard deviations of each yardstick."""
+        t, ys, n = self.test, self.yardsticks, self.settings.min_changes
+        world = ys["w"].swing
+        return {
+            "a_world": z_against(t.a.pct, world, n),
+            "b_world": z_against(t.b.pct, world, n),
+            "a_recent": z_against(t.a.pct, ys["a_recent"].swing, n),
+            "b_recent": z_against(t.b.pct, ys["b_recent"].swing, n),
+            "gap_pooled": t.gap.pp / self.pooled_std,
+            "gap_recent": z_against(t.gap.pp, ys["gap_recent"].swing, n),
+        }
+
+    def tested_shares(self, side: Side) -> tuple[float, float]:
+        """A side's share of China's total (%) in the month before the tested month and in it."""
+        share, month = share_pct(side.values, self.roles[WORLD].values), self.test.month
+        return share.get(month - 1, float("nan")), share.get(month, float("nan"))
+
+    def missing_since_noise(self, role: str) -> list[str]:
+        """Months without a figure from the start of the ordinary changes to the last month shown."""
+        s = self.settings
+        return missing_spans(self.roles[role].values.loc[s.noise_start:s.end])
+
+    def source_ids(self, roles: list[str], whole: bool = False) -> list[str]:
+        """The source ids of the roles' figures in the months the charts show (or every month read)."""
+        s = self.settings
+        months = slice(s.lo, s.hi) if whole else slice(s.start, s.end)
+        return [i for r in roles for i in self.roles[r].series.loc[months, "source_ids"]]
+
+    @property
+    def all_source_ids(self) -> list[str]:
+        """Every page behind the page's figures, licensing items, statements and events."""
+        return (self.source_ids(list(self.roles), whole=True) + list(self.record["source_ids"])
+                + list(self.said["source_ids"]) + list(self.events["source_ids"]))
+
+
+def compare(data: BookData, settings: Settings) -> Comparison:
+    """Everything the page measures: series by role, baselines, event windows, yardsticks, the tested month."""
+    s = settings
+    obs = data.observations
+    unit = group_series(obs, s.product, (s.world,), s.lo, s.hi).attrs["unit"]
+    codes_a, codes_b = codes(s.group_a), codes(s.group_b)
+    members = {}
+    for key, own in (("a", codes_a), ("b", codes_b)):
+        label = side_name(own, s.names, data.partner_name)
+        members[key] = (label, own)
+        proxy = proxy_for(own, s.proxies)
+        if proxy:
+            members[key + "p"] = (f"{side_name(proxy, s.names, data.partner_name)} (proxy for {label})", proxy)
+    members[WORLD] = ("China's total", (s.world,))
+    roles = {r: Role(r, *members[r], group_series(obs, s.product, members[r][1], s.lo, s.hi))
+             for r in (*SIDE_ROLES, WORLD) if r in members}
+
+    chosen = lookup_events(data.events, s.event_dates)
+    controlled_since = data.products.loc[data.products["product"] == s.product, "controlled_since"].iloc[0]
+    sides_a = [roles[r].side for r in ("a", "ap") if r in roles]
+    sides_b = [roles[r].side for r in ("b", "bp") if r in roles]
+    world = roles[WORLD].side
+    pair = event_comparisons(chosen, sides_a, sides_b, s.windows)
+    vs_world = pd.concat([event_comparisons(chosen, sides_a, [world], s.windows),
+                          event_comparisons(chosen, sides_b, [world], s.windows)], ignore_index=True)
+
+    test = month_test(sides_a, sides_b, world, s.focus_month)
+    recent_end = str(test.month - 1)
+    code = {role.label: role.code for role in roles.values()}
+
+    def after_truces(sides):
+        return [yardstick(f"{without_article(x.label)}, after the truces", code[x.label], x.values, s.after_start, recent_end)
+                for x in sides]
+
+    def before_controls(name, role):
+        return yardstick(f"{name}, before the controls", role.code, role.values, s.noise_start, s.noise_end)
+
+    yardsticks = {
+        "w": before_controls("China's total", roles[WORLD]),
+        "a": before_controls(without_article(roles["a"].label), roles["a"]),
+        "b": before_controls(without_article(roles["b"].label), roles["b"]),
+        "a_recent": sturdiest(after_truces(sides_a), s.min_changes),
+        "b_recent": sturdiest(after_truces(sides_b), s.min_changes),
+        "gap_recent": sturdiest([yardstick(f"Gap, {without_article(x.label)} minus {without_article(y.label)}, after the truces",
+                                           f"{code[x.label]} vs {code[y.label]}", x.values, s.after_start, recent_end, y.values)
+                                 for x in sides_a for y in sides_b], s.min_changes),
+    }
+    proxy_a, proxy_b = (roles[r].partners if r in roles else () for r in ("ap", "bp"))
+    with_proxies_a, with_proxies_b = roles["a"].partners + proxy_a, roles["b"].partners + proxy_b
+    destinations = tuple(dict.fromkeys(roles["a"].partners + roles["b"].partners + proxy_a + proxy_b))
+    return Comparison(
+        settings=s, unit=unit, product_name=data.product_name(s.product), roles=roles, events=chosen,
+        control_month=pd.Period(controlled_since or chosen["day"].min(), "M"),
+        baselines={r: group_baseline(obs, s.product, role.partners, s.baseline_start, s.baseline_end)
+                   for r, role in roles.items()},
+        pair=pair, vs_world=vs_world, yardsticks=yardsticks, test=test,
+        record=licensing_record(data.events, with_proxies_a, with_proxies_b, roles["a"].label, roles["b"].label),
+        said=statements(data.events, with_proxies_a, with_proxies_b, roles["a"].label, roles["b"].label),
+        inputs=figures_by_destination(obs, s.input_products, destinations, s.lo, s.hi),
+        input_names={p: data.product_name(p) for p in s.input_products},
+    )

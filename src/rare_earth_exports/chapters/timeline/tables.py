@@ -1,43 +1,12 @@
-"""The policy timeline: events as a chart and as a table a reader can filter by kind and actor."""
+"""The policy timeline as a table a reader can filter by kind and actor."""
 
 from __future__ import annotations
 
 import html
 
-import altair as alt
 import pandas as pd
 
-from ...present.theme import EVENT_COLOURS
-
-
-def actors_of(events: pd.DataFrame) -> list[str]:
-    return sorted({a for value in events["actor"] for a in value.split(";") if a})
-
-
-def timeline_chart(events: pd.DataFrame, sources: pd.DataFrame) -> alt.Chart:
-    """One point per event on a date axis, one row per kind; dropdowns filter kind and actor."""
-    pubs = sources.set_index("source_id")["publisher"]
-    frame = pd.DataFrame({
-        "date": events["day"], "when": events["date"], "kind": events["kind"], "actor": events["actor"],
-        "title": events["title"], "source": events["source_ids"].map(lambda ids: pubs.get(ids.split(";")[0], "")),
-    })
-    kinds = sorted(frame["kind"].unique())
-    actors = actors_of(events)
-    kind = alt.param(name="kind_filter", value="all",
-                     bind=alt.binding_select(options=["all", *kinds], name="Kind: "))
-    actor = alt.param(name="actor_filter", value="all",
-                      bind=alt.binding_select(options=["all", *actors], name="Actor: "))
-    return alt.Chart(frame).mark_point(filled=True, size=70, opacity=0.85).encode(
-        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=0)),
-        y=alt.Y("kind:N", title="Kind of event", sort=kinds),
-        color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=kinds, range=[EVENT_COLOURS.get(k, "#7f7f7f") for k in kinds])),
-        tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("kind:N", title="Kind"),
-                 alt.Tooltip("actor:N", title="Actor"), alt.Tooltip("title:N", title="Event"),
-                 alt.Tooltip("source:N", title="Source")],
-    ).add_params(kind, actor).transform_filter(
-        "(kind_filter == 'all' || datum.kind == kind_filter) && "
-        "(actor_filter == 'all' || indexof(split(datum.actor, ';'), actor_filter) >= 0)"
-    ).properties(height=alt.Step(28))
+from .events import actors_of
 
 
 def timeline_table(events: pd.DataFrame, sources: pd.DataFrame, table_id: str = "events") -> str:
