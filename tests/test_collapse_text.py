@@ -401,14 +401,15 @@ def test_swings_without_a_computable_fall_after_the_controls(tmp_path, glued):
 
 
 def test_swings_with_too_few_ordinary_changes(tmp_path, glued):
-    p = measured(tmp_path, small_world())  # two changes, both into or out of February
+    p = measured(tmp_path, [*small_world(), ("2024-11", "WLD", 100), ("2024-12", "WLD", 110)])
     assert text.swing_sentence(p) == (
         "Before the controls, {glue:text}`cr_swing_all_n:,.0f` month-on-month changes can be computed; they ranged "
         "from {glue:text}`cr_swing_all_min:+.1f` % to {glue:text}`cr_swing_all_max:+.1f` %. Leaving out changes "
         "into or out of {glue:text}`cr_lunar_words`, {glue:text}`cr_swing_ord_n:,.0f` remain: too few to say how "
         "large an ordinary swing is.")
     text.glue_page(p)
-    assert (glued["cr_swing_all_n"], glued["cr_swing_all_min"], glued["cr_swing_ord_n"]) == (2.0, -40.0, 0.0)
+    # December 2024 to March 2025; only December's change touches neither January nor February
+    assert (glued["cr_swing_all_n"], glued["cr_swing_all_min"], glued["cr_swing_ord_n"]) == (4.0, -40.0, 1.0)
     assert glued["cr_swing_all_max"] == pytest.approx(110 / 60 * 100 - 100, abs=1e-4)
 
 
