@@ -1,6 +1,6 @@
 """The collapse chapter's sentences, one test per branch of the wording, and what the page glues.
 
-Every page is built from a small hand-made series (`series_helpers.observations`), so what the
+Every page is built from a small hand-made series (`collapse_helpers`), so what the
 sentence must say, and the values its references must carry, are known in advance. A sentence
 refers to numbers and words only by glue key; the tests check the wording, the keys it refers to
 and, through `glue_page` with a recording `myst_nb.glue`, that each of those keys is glued with
@@ -18,48 +18,11 @@ import pandas as pd
 import pytest
 
 from rare_earth_exports.chapters.collapse import text
-from rare_earth_exports.chapters.collapse.measures import page_measures
-from rare_earth_exports.core.load import BookData
 from rare_earth_exports.present.page import METRICS_KEY
 
-from series_helpers import observations
+from collapse_helpers import WORLD_2024_MONTHS, WORLD_2025, measured, monthly, small_world
 
-CONTROL = "2025-04-04"
-WINDOWS = {"base": ("2024-01", "2024-12"), "alt": ("2025-01", "2025-03")}
-RULE = {"product": "magnets", "min_months": 3, "since": "2025-01", "exclude": ["WLD"]}
-NAMES = {"WLD": "All destinations", "USA": "United States", "DEU": "Germany", "JPN": "Japan"}
 REFERENCE = re.compile(r"\{glue:text\}`([^`:]+)(?::([^`]*))?`")
-
-# The world series of test_recovery: a 2024 total, then January to August 2025, low in May.
-WORLD_2025 = [100, 60, 110, 50, 20, 60, 105, 95]
-# One destination with figures before the controls (a tenth of the world total then) ...
-USA_2025 = [10, 6, 11, 5, 2, 6, 21, 19]
-# ... and one whose figures start after them, with gaps.
-DEU_AFTER = [("2025-04", "DEU", 5), ("2025-06", "DEU", 12), ("2025-08", "DEU", 19)]
-# A year of ordinary months before the controls, for the swings.
-WORLD_2024_MONTHS = [100, 90, 100, 105, 100, 110, 100, 105, 100, 110, 105, 100]
-
-
-def monthly(partner: str, first: str, values: list) -> list[tuple]:
-    start = pd.Period(first, "M")
-    return [(str(start + k), partner, v) for k, v in enumerate(values) if v is not None]
-
-
-def small_world(usa: bool = True) -> list[tuple]:
-    rows = [("2024", "WLD", 1200), *monthly("WLD", "2025-01", WORLD_2025), *DEU_AFTER]
-    return rows + (monthly("USA", "2025-01", USA_2025) if usa else [])
-
-
-def book(obs: pd.DataFrame) -> BookData:
-    return BookData(observations=obs, prices=pd.DataFrame(), events=pd.DataFrame(), sources=pd.DataFrame(),
-                    products=pd.DataFrame({"product": ["magnets"], "name": ["Rare-earth permanent magnets"]}),
-                    partners=pd.DataFrame({"partner": list(NAMES), "name": list(NAMES.values())}),
-                    reconciliation=pd.DataFrame())
-
-
-def measured(tmp_path, rows: list[tuple], partner: str = "WLD", end: str = "2025-08", windows=None):
-    obs = observations(tmp_path, rows)
-    return page_measures(book(obs), "magnets", partner, CONTROL, windows or WINDOWS, "2024-01", end, [1, 2], RULE)
 
 
 def keys(markdown: str) -> set[str]:
