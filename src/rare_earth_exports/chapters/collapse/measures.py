@@ -13,8 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ...build.plan import qualifying_partners
+from ...core.load import BookData
 from ...core.series import Baseline, Swing, baseline, index, mom_pct, monthly_series, series_rows, share_pct, typical_swing, yoy_pct
 from ...core.periods import months_of, period_for
+
+WORLD = "WLD"
 
 
 def month_of(date: str) -> pd.Period:
@@ -210,7 +214,7 @@ def _at(values: pd.Series, month: pd.Period | None) -> float:
 
 
 def measure(obs: pd.DataFrame, product: str, partner: str, control: str, windows: dict[str, tuple[str, str]],
-            start: str, end: str, skip_months: tuple[int, ...] = (), world: str = "WLD") -> Measures:
+            start: str, end: str, skip_months: tuple[int, ...] = (), world: str = WORLD) -> Measures:
     """The collapse, the recovery against each baseline window, the year-ago and annual
     comparisons, the shares before and after the control month, and the ordinary swings."""
     rows = series_rows(obs, product, partner)
@@ -249,7 +253,7 @@ def measure(obs: pd.DataFrame, product: str, partner: str, control: str, windows
 
 
 def by_destination(obs: pd.DataFrame, product: str, partners: list[str], control: str, start: str,
-                   end: str, world: str = "WLD") -> pd.DataFrame:
+                   end: str, world: str = WORLD) -> pd.DataFrame:
     """One row per destination: coverage, lowest month after the control, newest month, and
     its pooled share of the world total before the control month and from it on."""
     records = []
@@ -264,3 +268,88 @@ def by_destination(obs: pd.DataFrame, product: str, partners: list[str], control
         })
     return pd.DataFrame(records, columns=["partner", "months", "low_month", "low", "low_pinned", "newest_month",
                                           "newest", "share_before", "months_before", "share_after", "months_after"])
+
+
+def destination_panels(obs: pd.DataFrame, product: str, partners: list[str], start: str, end: str,
+                       world: str = WORLD) -> dict[str, pd.DataFrame]:
+    """Each partner's `monthly_series` over `start`..`end`, with a `share` column: % of the world total."""
+    whole = monthly_series(obs, product, world, start=start, end=end)["value"]
+    panels = {}
+    for partner in partners:
+        series = monthly_series(obs, product, partner, start=start, end=end)
+        panels[partner] = series.assign(share=share_pct(series["value"], whole))
+    return panels
+
+
+@dataclass(frozen=True)
+class PageMeasures:
+    """Everything one page of the chapter says, computed once: the measures of its series and
+    the frame they are read in (whose series, which months, which destinations have a page)."""
+
+    partner: str
+    name: str                     # the partner in words, e.g. 'United States'
+    product: str
+    product_name: str             # e.g. 'Rare-earth permanent magnets'
+    control_date: str             # YYYY-MM-DD or YYYY-MM
+    start: str
+    end: str
+    lunar_months: tuple[int, ...]
+    measures: Measures
+    rows: pd.DataFrame            # every row of the series (months, spans, years): the baselines' sources
+    since: str                    # destinations qualify by their monthly figures from this month on
+    min_months: int               # monthly figures a destination needs for a page of its own
+    destinations: tuple[str, ...]  # the destinations with a page
+    names: dict[str, str]         # the page's partner and every destination with a page, in words
+    by_destination: pd.DataFrame  # `by_destination` of the destinations (world page only, else no rows)
+    panels: dict[str, pd.DataFrame]  # `destination_panels` since `since`, the world first (world page only)
+
+    @property
+    def world(self) -> bool:
+        """The page of all destinations together (the chapter page), not of one destination."""
+        return self.partner == WORLD
+
+    @property
+    def control(self) -> pd.Period:
+        return month_of(self.control_date)
+
+    @property
+    def first(self) -> pd.Period:
+        return pd.Period(self.start, "M")
+
+    @property
+    def last(self) -> pd.Period:
+        return pd.Period(self.end, "M")
+
+    @property
+    def window(self) -> str:
+        return period_label(self.start, self.end)
+
+    @property
+    def before_window(self) -> str:
+        """The months before the control month, in the data package's notation."""
+        return period_label(self.start, str(self.control - 1))
+
+    @property
+    def after_window(self) -> str:
+        """The control month and the months after it, in the data package's notation."""
+        return period_label(str(self.control), self.end)
+
+
+def page_measures(data: BookData, product: str, partner: str, control_date: str, windows: dict[str, tuple[str, str]],
+                  start: str, end: str, lunar_months: list[int], destination_rule: dict) -> PageMeasures:
+    """The page's measures (`measure`), and the destinations the rule in parameters.yml gives a
+    page, measured side by side on the world page."""
+    obs = data.observations
+    m = measure(obs, product, partner, control_date, windows, start, end, tuple(lunar_months))
+    destinations = tuple(qualifying_partners(obs, destination_rule))
+    since = destination_rule.get("since", start)
+    world = partner == WORLD
+    return PageMeasures(
+        partner=partner, name=data.partner_name(partner), product=product, product_name=data.product_name(product),
+        control_date=control_date, start=start, end=end, lunar_months=tuple(lunar_months), measures=m,
+        rows=series_rows(obs, product, partner, unit=m.unit), since=since,
+        min_months=destination_rule.get("min_months", 1), destinations=destinations,
+        names={p: data.partner_name(p) for p in (partner, *destinations)},
+        by_destination=by_destination(obs, product, list(destinations) if world else [], control_date, start, end),
+        panels=destination_panels(obs, product, [partner, *destinations], since, end) if world else {},
+    )
