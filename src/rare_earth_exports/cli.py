@@ -1,4 +1,4 @@
-"""`rebook`: build the book, validate a data folder, curate the sources, diff two vintages.
+"""`rebook`: build the book, validate a data folder, snapshot and curate the sources, diff two vintages.
 
 Every command exits non-zero with a readable message when something is wrong; none leaves a
 half-built book behind.
@@ -58,6 +58,18 @@ def cmd_curate(args: argparse.Namespace) -> int:
     from .curate.rules import main as curate_main
 
     return curate_main(["--sources", str(args.sources), "--curation", str(args.curation), "--out", str(args.out)])
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from .curate.snapshot import snapshot_press
+
+    out = args.out if args.out.is_absolute() else _root() / args.out
+    snap = snapshot_press(Path(args.file), args.vintage, out)
+    target = out / args.vintage
+    print(f"{target / snap.name}: {len(snap.rows)} row(s) without page text; "
+          f"{len(snap.percentages)} stated percentage(s) in {target / 'stated_percentages.csv'}; "
+          f"{snap.corrections_applied} hand correction(s) applied")
+    return 0
 
 
 IMPORT_DEFAULTS = {
@@ -169,6 +181,18 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--out", type=Path, default=Path("data"))
     c.set_defaults(func=cmd_curate)
 
+    s = sub.add_parser("snapshot", help="keep a gathered file of press figures in sources/, without the pages' text",
+                       description="Write FILE (a file of reported figures or events with a `quote` column) into "
+                                   "sources/press/<vintage>/ without the pages' sentences, with a hash of each excerpt, "
+                                   "the body it credits, qualifiers and headlines as columns, and the percentages the "
+                                   "excerpts state in stated_percentages.csv; applies extraction_corrections.csv.")
+    s.add_argument("kind", choices=["press"], help="press: figures and events as the press reported them")
+    s.add_argument("file", help="the gathered CSV")
+    s.add_argument("--vintage", required=True, help="YYYY-MM: the month the gathering covers up to")
+    s.add_argument("--out", type=Path, default=Path("sources/press"),
+                   help="folder of the vintages (default: sources/press of the project)")
+    s.set_defaults(func=cmd_snapshot)
+
     d = sub.add_parser("diff", help="the figures that changed between two builds (metrics.csv)",
                        description="Per chapter, the figures of book/results/metrics.csv that changed (old, new, "
                                    "difference), were added or were removed, and the home page's glued values that changed.")
@@ -186,12 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     from .curate.rules import CurationError
     from .curate.validate import DataValidationError
     from .build.diff import DiffError
+    from .curate.snapshot import SnapshotError
 
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except (DataValidationError, BuildError, PlanError, CurationError, ImportFileError, ImportCommandError,
-            DiffError) as exc:
+            DiffError, SnapshotError) as exc:
         print(f"rebook {args.command}: {exc}", file=sys.stderr)
         return 1
 
