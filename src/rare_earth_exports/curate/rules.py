@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from .derive import derive_observations
-from ..core.periods import months_of, period_for, sort_key
+from ..core.periods import months_of, sort_key
 
 if TYPE_CHECKING:
     from .inputs import Press
