@@ -12,7 +12,7 @@ import pytest
 
 from rare_earth_exports.cli import main as rebook
 from rare_earth_exports.curate.snapshot import (
-    CORRECTION_FIELDS, FIGURE_COLUMNS, EVENT_COLUMNS, SnapshotError, credits_of, extract, headline_of,
+    CORRECTION_FIELDS, GATHERED_FIGURE_COLUMNS, GATHERED_EVENT_COLUMNS, SnapshotError, credits_of, extract, headline_of,
     locate_figure, qualifier_of, quote_ref, snapshot_press, stated_percentages,
 )
 
@@ -168,7 +168,7 @@ def test_a_headline_is_the_opening_run_that_matches_the_address_slug():
 def test_rows_of_one_excerpt_each_say_which_percentage_is_theirs(tmp_path):
     both = "The second was South Korea (854 tons, +84.5%) and Vietnam (456 tons, +18.3%)."
     base = "up 157.5% from 1,238 tonnes in May"
-    path = write(tmp_path / "reported_x.csv", FIGURE_COLUMNS, [
+    path = write(tmp_path / "reported_x.csv", GATHERED_FIGURE_COLUMNS, [
         fig(both, "854", partner="KOR"), fig(both, "456", partner="VNM"), fig(base, "1238", period="2025-05")])
     snap = extract(path)
     by_line = {(p["input_line"], p["stated_pct"]): p["of_row_figure"] for p in snap.percentages}
@@ -178,7 +178,7 @@ def test_rows_of_one_excerpt_each_say_which_percentage_is_theirs(tmp_path):
 
 
 def test_the_snapshot_drops_the_page_text_and_keeps_every_other_cell(tmp_path):
-    source = write(tmp_path / "reported_events.csv", EVENT_COLUMNS, [
+    source = write(tmp_path / "reported_events.csv", GATHERED_EVENT_COLUMNS, [
         {"date": "2025-06", "kind": "statement", "actor": "EU", "title": "Approval rate rises",
          "detail": "Our paraphrase.", "affects": "magnets;EU", "source_url": "https://a.example/e",
          "quote": "The approval rate has climbed from 25% to 60%, according to European supplier group CLEPA."}])
@@ -192,8 +192,8 @@ def test_the_snapshot_drops_the_page_text_and_keeps_every_other_cell(tmp_path):
 
 
 def test_each_file_replaces_only_its_own_percentages(tmp_path):
-    a = write(tmp_path / "reported_a.csv", FIGURE_COLUMNS, [fig("exports fell 5% from July to 590 tons", "590")])
-    b = write(tmp_path / "reported_b.csv", FIGURE_COLUMNS, [fig("exports rose 3% from July to 600 tons", "600")])
+    a = write(tmp_path / "reported_a.csv", GATHERED_FIGURE_COLUMNS, [fig("exports fell 5% from July to 590 tons", "590")])
+    b = write(tmp_path / "reported_b.csv", GATHERED_FIGURE_COLUMNS, [fig("exports rose 3% from July to 600 tons", "600")])
     snapshot_press(a, "2025-12", tmp_path)
     snapshot_press(b, "2025-12", tmp_path)
     snapshot_press(a, "2025-12", tmp_path)
@@ -207,7 +207,7 @@ def corrections(folder: Path, rows: list[dict]) -> None:
 
 
 def test_hand_corrections_are_applied_and_counted(tmp_path):
-    source = write(tmp_path / "reported_a.csv", FIGURE_COLUMNS, [
+    source = write(tmp_path / "reported_a.csv", GATHERED_FIGURE_COLUMNS, [
         fig("Japan's purchases jumped roughly 35% to 305 tons, according to Benchmark", "305"),
         fig("exports rose by nearly six percent, reaching 55,431 tons", "55431", period="2024")])
     corrections(tmp_path / "out" / "2025-12", [
@@ -242,7 +242,7 @@ def test_hand_corrections_are_applied_and_counted(tmp_path):
      r"unknown column"),
 ])
 def test_a_correction_that_no_longer_fits_stops_the_snapshot(tmp_path, correction, message):
-    source = write(tmp_path / "reported_a.csv", FIGURE_COLUMNS, [fig("Japan's purchases jumped 35% to 305 tons", "305")])
+    source = write(tmp_path / "reported_a.csv", GATHERED_FIGURE_COLUMNS, [fig("Japan's purchases jumped 35% to 305 tons", "305")])
     corrections(tmp_path / "2025-12", [{"input_file": "reported_a.csv", "reason": "r", **correction}])
     with pytest.raises(SnapshotError, match=message):
         snapshot_press(source, "2025-12", tmp_path)
@@ -250,7 +250,7 @@ def test_a_correction_that_no_longer_fits_stops_the_snapshot(tmp_path, correctio
 
 
 def test_a_corrected_code_must_be_a_documented_one(tmp_path):
-    source = write(tmp_path / "reported_a.csv", FIGURE_COLUMNS, [fig("Japan's purchases jumped 35% to 305 tons", "305")])
+    source = write(tmp_path / "reported_a.csv", GATHERED_FIGURE_COLUMNS, [fig("Japan's purchases jumped 35% to 305 tons", "305")])
     corrections(tmp_path / "2025-12", [{"input_file": "reported_a.csv", "input_line": "2", "column": "compares",
                                         "stated_pct": "35", "extracted": "other", "corrected": "qoq", "reason": "r"}])
     with pytest.raises(SnapshotError, match=r"reported_a.csv:2: percentage 35: compares 'qoq' is not one of yoy, mom"):
@@ -264,7 +264,7 @@ def test_a_file_without_the_research_pass_columns_is_refused(tmp_path):
 
 
 def test_the_command_names_a_bad_vintage_and_a_missing_file(tmp_path, capsys):
-    source = write(tmp_path / "reported_a.csv", FIGURE_COLUMNS, [fig("rose 3% to 600 tons", "600")])
+    source = write(tmp_path / "reported_a.csv", GATHERED_FIGURE_COLUMNS, [fig("rose 3% to 600 tons", "600")])
     assert rebook(["snapshot", "press", str(source), "--vintage", "2025-13", "--out", str(tmp_path)]) == 1
     assert "--vintage '2025-13': expected YYYY-MM" in capsys.readouterr().err
     assert rebook(["snapshot", "press", str(tmp_path / "none.csv"), "--vintage", "2025-12", "--out", str(tmp_path)]) == 1

@@ -17,8 +17,8 @@ import yaml
 from .rules import CurationError
 
 INPUTS_FILE = "inputs.yml"
-FIGURE_COLUMNS = ("period", "partner", "product", "metric", "value", "unit", "source_url", "published")
-EVENT_COLUMNS = ("date", "kind", "actor", "title", "affects", "source_url")
+KEPT_FIGURE_COLUMNS = ("period", "partner", "product", "metric", "value", "unit", "source_url", "published")
+KEPT_EVENT_COLUMNS = ("date", "kind", "actor", "title", "affects", "source_url")
 
 
 @dataclass
@@ -93,7 +93,7 @@ def _read_vintage(folder: Path, root: Path, press: Press) -> None:
         path = folder / entry["name"]
         if not path.is_file():
             raise CurationError(f"{_shown(origin_path, root)}: lists {entry['name']}, which is not in {_shown(folder, root)}")
-        required = FIGURE_COLUMNS if entry["holds"] == "figures" else EVENT_COLUMNS
+        required = KEPT_FIGURE_COLUMNS if entry["holds"] == "figures" else KEPT_EVENT_COLUMNS
         with open(path, newline="", encoding="utf-8") as fh:
             header = next(csv.reader(fh), [])
         missing = [c for c in required if c not in header]

@@ -30,8 +30,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-FIGURE_COLUMNS = ("period", "partner", "product", "metric", "value", "unit", "source_url", "published", "quote")
-EVENT_COLUMNS = ("date", "kind", "actor", "title", "detail", "affects", "source_url", "quote")
+GATHERED_FIGURE_COLUMNS = ("period", "partner", "product", "metric", "value", "unit", "source_url", "published", "quote")
+GATHERED_EVENT_COLUMNS = ("date", "kind", "actor", "title", "detail", "affects", "source_url", "quote")
 PAGE_TEXT_COLUMNS = ("detail", "quote")
 FIGURE_EXTRACTED = ("quote_ref", "credits", "qualifier", "headline")
 EVENT_EXTRACTED = ("quote_ref", "credits", "headline")
@@ -438,7 +438,7 @@ def extract(path: Path) -> Snapshot:
     """The automatic extraction of one gathered file (no corrections applied)."""
     columns, records = _read(path)
     is_events = "date" in columns
-    required = EVENT_COLUMNS if is_events else FIGURE_COLUMNS
+    required = GATHERED_EVENT_COLUMNS if is_events else GATHERED_FIGURE_COLUMNS
     missing = [c for c in required if c not in columns]
     if missing:
         raise SnapshotError(f"{path.name}: missing column(s) {', '.join(missing)}; expected a file of reported "
