@@ -44,8 +44,10 @@ bench: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/rebook validate $(DATA)
 
+# data/ from the repository alone: the press vintages curation/inputs.yml lists, then every
+# customs download of sources/customs/manifest.csv replayed (see sources/README.md).
 curate: $(STAMP)
-	$(BIN)/rebook curate
+	$(BIN)/rebook curate --curation curation --out data
 
 # Per chapter, the figures of book/results/metrics.csv that changed between two builds (OLD: a git
 # ref, a folder holding a build, or a metrics.csv; NEW: the same, default this working tree), and

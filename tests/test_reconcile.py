@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from rare_earth_exports.curate.rules import FIGURE_FILES, CurationError, agrees, curate, normalise_period, precision, source_id_for
+from rare_earth_exports.curate.inputs import Press
+from rare_earth_exports.curate.rules import CurationError, agrees, curate, normalise_period, precision, source_id_for
 
-FIGURE_COLUMNS = ["period", "partner", "product", "metric", "value", "unit", "source_url", "published", "quote"]
-EVENT_COLUMNS = ["date", "kind", "actor", "title", "detail", "affects", "source_url", "quote"]
+FIGURE_COLUMNS = ["period", "partner", "product", "metric", "value", "unit", "source_url", "published", "quote_ref"]
+EVENT_COLUMNS = ["date", "kind", "actor", "title", "affects", "source_url", "quote_ref"]
 PRODUCT_MAP = [
     {"raw_product": "magnets", "kind": "volume", "product": "magnets", "flow": "export", "decision": "use", "reason": ""},
     {"raw_product": "rare_earths", "kind": "volume", "product": "rare_earths", "flow": "export", "decision": "use", "reason": ""},
@@ -34,21 +35,19 @@ def fig(period, value, url, partner="WLD", product="magnets", metric="level", un
 
 @pytest.fixture
 def run(tmp_path):
-    """curate() over the given rows (all in the first figure file) and rules; returns the tables."""
+    """curate() over the given rows (one figure file) and rules; returns the tables."""
     def _run(rows, corrections=(), weak=()):
         sources, curation = tmp_path / "sources", tmp_path / "curation"
         sources.mkdir()
         curation.mkdir()
-        write(sources / FIGURE_FILES[0], FIGURE_COLUMNS, rows)
-        for name in FIGURE_FILES[1:]:
-            write(sources / name, FIGURE_COLUMNS, [])
+        write(sources / "reported_magnets_world.csv", FIGURE_COLUMNS, rows)
         write(sources / "reported_events.csv", EVENT_COLUMNS, [
             {"date": "2025-04-04", "kind": "control", "actor": "CHN", "title": "Controls <b>take</b> effect",
              "affects": "magnets", "source_url": "https://gov.example/a"}])
         write(curation / "product_map.csv", list(PRODUCT_MAP[0]), PRODUCT_MAP)
         write(curation / "corrections.csv", CORRECTION_COLUMNS, list(corrections))
         write(curation / "source_flags.csv", ["domain", "reason"], [{"domain": d, "reason": "invents quotes"} for d in weak])
-        return curate(sources, curation)
+        return curate(Press([sources / "reported_magnets_world.csv"], [sources / "reported_events.csv"]), curation)
     return _run
 
 

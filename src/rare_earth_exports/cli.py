@@ -1,4 +1,4 @@
-"""`rebook`: build the book, validate a data folder, curate the sources, diff two vintages.
+"""`rebook`: build the book, validate a data folder, snapshot and curate the sources, diff two vintages.
 
 Every command exits non-zero with a readable message when something is wrong; none leaves a
 half-built book behind.
@@ -55,51 +55,71 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_curate(args: argparse.Namespace) -> int:
-    from .curate.rules import main as curate_main
-
-    return curate_main(["--sources", str(args.sources), "--curation", str(args.curation), "--out", str(args.out)])
-
-
-IMPORT_DEFAULTS = {
-    "gacc": {"publisher": "General Administration of Customs of China (GACC)",
-             "url": "http://stats.customs.gov.cn/"},
-    "comtrade": {"publisher": "UN Comtrade", "url": "https://comtradeplus.un.org/"},
-}
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    """Reads a download, merges it into a copy of the data folder, validates, then replaces."""
-    import hashlib
+    """Press vintages (curation/inputs.yml) through the rules, then every kept customs download
+    replayed, all in a scratch folder: `--out` is replaced only when everything succeeded."""
     import shutil
     import tempfile
 
-    from .curate.importers import load_reference
-    from .curate.importers.comtrade import read_comtrade
-    from .curate.importers.gacc import read_gacc
-    from .curate.importers.merge import import_into
+    from .curate.customs import replay
+    from .curate.inputs import load_inputs
+    from .curate.rules import CURATED_FILES, curate, write_data_package
+
+    root = _root()
+    curation = args.curation if args.curation.is_absolute() else root / args.curation
+    out = args.out if args.out.is_absolute() else root / args.out
+    inputs = load_inputs(curation, root)
+    tables = curate(inputs.press, curation)
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        write_data_package(tables, scratch)
+        replayed = replay(inputs.customs, scratch, root / "data")
+        out.mkdir(parents=True, exist_ok=True)
+        for name in CURATED_FILES:
+            shutil.copyfile(scratch / name, out / name)
+    print("curated:", ", ".join(f"{k} {len(v)}" for k, v in tables.items()))
+    for name, report in replayed:
+        print(f"replayed {name}: {report.summary().splitlines()[0]}")
+    return 0
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from .curate.snapshot import snapshot_press
+
+    out = args.out if args.out.is_absolute() else _root() / args.out
+    snap = snapshot_press(Path(args.file), args.vintage, out)
+    target = out / args.vintage
+    print(f"{target / snap.name}: {len(snap.rows)} row(s) without page text; "
+          f"{len(snap.percentages)} stated percentage(s) in {target / 'stated_percentages.csv'}; "
+          f"{snap.corrections_applied} hand correction(s) applied")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Reads a download, merges it into a copy of the data folder, validates, keeps the download
+    in sources/customs/ with its manifest row (so `rebook curate` replays it), then replaces."""
+    import shutil
+    import tempfile
+
     from .core.load import resolve_data_dir
+    from .curate.customs import default_source_id, keep, manifest_entry, read_download, source_of
+    from .curate.importers.merge import import_into
     from .curate.validate import validate_data_dir
 
     path = Path(args.file)
     if not path.is_file():
         raise ImportCommandError(f"{path}: no such file")
     data_dir = resolve_data_dir(args.data)
-    partners, products = load_reference(data_dir)
-    source_id = args.source_id or f"{args.format}-{hashlib.sha1(path.read_bytes()).hexdigest()[:8]}"
-    if args.format == "gacc":
-        result = read_gacc(path, flow=args.flow, period=args.period, source_id=source_id,
-                           partners=partners, products=products)
-    else:
-        result = read_comtrade(path, source_id=source_id, partners=partners, products=products)
-    defaults = IMPORT_DEFAULTS[args.format]
-    source = {"source_id": source_id, "publisher": defaults["publisher"],
-              "title": args.title or f"{defaults['publisher']} download {path.name}",
-              "url": args.url or defaults["url"], "published": args.published or ""}
+    customs_dir = args.customs if args.customs.is_absolute() else _root() / args.customs
+    entry = manifest_entry(path, args.format, flow=args.flow, period=args.period,
+                           source_id=args.source_id or default_source_id(args.format, path),
+                           url=args.url, title=args.title, published=args.published)
+    result = read_download(path, entry, data_dir)
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / data_dir.name
         shutil.copytree(data_dir, trial)
-        report = import_into(trial, result, source)
+        report = import_into(trial, result, source_of(entry))
         validate_data_dir(trial)
+        kept = keep(path, entry, customs_dir)
         for name in ("observations.csv", "sources.csv"):
             shutil.copyfile(trial / name, data_dir / name)
     for line, reason in result.skipped:
@@ -107,6 +127,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for note in getattr(result, "notes", []):
         print(f"note: {note}")
     print(report.summary())
+    print(f"{customs_dir / entry['file']}: {'kept' if kept else 'already kept'}; `rebook curate` replays it")
     print(f"{data_dir}: updated; run `make book` (or `rebook build`) to rebuild the pages")
     return 0
 
@@ -160,14 +181,30 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--url", help="address of the query or download page")
     imp.add_argument("--title", help="title for sources.csv")
     imp.add_argument("--published", help="release date, YYYY-MM-DD")
+    imp.add_argument("--customs", type=Path, default=Path("sources/customs"),
+                     help="where the download is kept with its manifest row, for `rebook curate` to replay "
+                          "(default: sources/customs of the project)")
     imp.set_defaults(func=cmd_import)
 
-    c = sub.add_parser("curate", help="rebuild data/ from the reported figures in shared/sources",
-                       description="Apply the curation rules (curation/*.csv) to the reported rows.")
-    c.add_argument("--sources", type=Path, default=Path("../shared/sources"))
-    c.add_argument("--curation", type=Path, default=Path("curation"))
-    c.add_argument("--out", type=Path, default=Path("data"))
+    c = sub.add_parser("curate", help="rebuild data/ from the sources/ of the repository",
+                       description="Apply the curation rules (curation/*.csv) to the press vintages that "
+                                   "curation/inputs.yml lists, then replay every customs download kept in "
+                                   "sources/customs/manifest.csv. Relative paths are from the project root.")
+    c.add_argument("--curation", type=Path, default=Path("curation"), help="rules folder (default: curation)")
+    c.add_argument("--out", type=Path, default=Path("data"), help="folder to write (default: data)")
     c.set_defaults(func=cmd_curate)
+
+    s = sub.add_parser("snapshot", help="keep a gathered file of press figures in sources/, without the pages' text",
+                       description="Write FILE (a file of reported figures or events with a `quote` column) into "
+                                   "sources/press/<vintage>/ without the pages' sentences, with a hash of each excerpt, "
+                                   "the body it credits, qualifiers and headlines as columns, and the percentages the "
+                                   "excerpts state in stated_percentages.csv; applies extraction_corrections.csv.")
+    s.add_argument("kind", choices=["press"], help="press: figures and events as the press reported them")
+    s.add_argument("file", help="the gathered CSV")
+    s.add_argument("--vintage", required=True, help="YYYY-MM: the month the gathering covers up to")
+    s.add_argument("--out", type=Path, default=Path("sources/press"),
+                   help="folder of the vintages (default: sources/press of the project)")
+    s.set_defaults(func=cmd_snapshot)
 
     d = sub.add_parser("diff", help="the figures that changed between two builds (metrics.csv)",
                        description="Per chapter, the figures of book/results/metrics.csv that changed (old, new, "
@@ -186,12 +223,14 @@ def main(argv: list[str] | None = None) -> int:
     from .curate.rules import CurationError
     from .curate.validate import DataValidationError
     from .build.diff import DiffError
+    from .curate.snapshot import SnapshotError
+    from .curate.customs import CustomsError
 
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except (DataValidationError, BuildError, PlanError, CurationError, ImportFileError, ImportCommandError,
-            DiffError) as exc:
+            DiffError, SnapshotError, CustomsError) as exc:
         print(f"rebook {args.command}: {exc}", file=sys.stderr)
         return 1
 

@@ -1,4 +1,4 @@
-"""Curation: from figures as published (`shared/sources`) to the one-value-per-key data package.
+"""Curation: from figures as published (the press vintages of `sources/press/`) to the one-value-per-key data package.
 
 Every input row ends in exactly one decision, written to `data/reconciliation.csv`:
 - `used`: it sets the value of a curated row;
@@ -28,19 +28,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from .derive import derive_observations
-from ..core.periods import months_of, period_for, sort_key
+from ..core.periods import months_of, sort_key
 
-FIGURE_FILES = (
-    "reported_magnets_world.csv",
-    "reported_magnets_by_partner.csv",
-    "reported_raw_materials.csv",
-    "reported_magnets_gapfill.csv",
-    "reported_raw_gapfill.csv",
-)
-EVENTS_FILE = "reported_events.csv"
+if TYPE_CHECKING:
+    from .inputs import Press
+
 REPORTER = "CHN"
 
 OBSERVATION_FIELDS = [
@@ -54,6 +50,7 @@ LOG_FIELDS = [
     "input_file", "input_line", "source_id", "period", "partner", "product", "metric", "value",
     "unit", "decision", "curated_table", "curated_key", "reason",
 ]
+CURATED_FILES = ("observations.csv", "prices.csv", "sources.csv", "events.csv", "reconciliation.csv")
 DEFAULT_RELIABILITY = "relay"
 DEFAULT_RELIABILITY_NOTE = "Press relay of China customs (GACC) figures or of a named market assessment."
 
@@ -314,23 +311,23 @@ def _curate_prices(rows: list[InputRow]) -> list[dict]:
     return curated
 
 
-def read_figures(sources_dir: Path) -> list[InputRow]:
+def read_figures(paths: list[Path]) -> list[InputRow]:
     rows = []
-    for name in FIGURE_FILES:
-        with open(sources_dir / name, newline="", encoding="utf-8") as fh:
+    for path in paths:
+        with open(path, newline="", encoding="utf-8") as fh:
             for line, rec in enumerate(csv.DictReader(fh), start=2):
                 rows.append(InputRow(
-                    file=name, line=line, period=rec["period"], partner=rec["partner"],
+                    file=path.name, line=line, period=rec["period"], partner=rec["partner"],
                     product=rec["product"], metric=rec["metric"], value=rec["value"].strip(),
                     unit=rec["unit"], url=rec["source_url"].strip(), published=rec["published"].strip(),
                 ))
     return rows
 
 
-def curate(sources_dir: Path, curation_dir: Path) -> dict[str, list[dict]]:
+def curate(press: Press, curation_dir: Path) -> dict[str, list[dict]]:
     """Returns the curated tables (observations, prices, sources, events, reconciliation)."""
     rules = Rules.load(curation_dir)
-    rows = read_figures(sources_dir)
+    rows = read_figures(press.figures)
     volume_rows, price_rows = [], []
     for r in rows:
         r.source_id = source_id_for(r.url)
@@ -365,7 +362,7 @@ def curate(sources_dir: Path, curation_dir: Path) -> dict[str, list[dict]]:
     if undecided:
         raise AssertionError("rows without a decision: " + ", ".join(undecided))
 
-    events, event_urls = _curate_events(sources_dir)
+    events, event_urls = _curate_events(press.events)
     published: dict[str, set[str]] = defaultdict(set)
     urls = {r.url for r in rows} | set(event_urls)
     for r in rows:
@@ -399,19 +396,19 @@ def observation_sort_key(o: dict) -> tuple:
     return (o["product"], o["flow"], o["partner"], o["unit"], sort_key(o["period"]))
 
 
-def _curate_events(sources_dir: Path) -> tuple[list[dict], list[str]]:
+def _curate_events(paths: list[Path]) -> tuple[list[dict], list[str]]:
     """Dated events: date, kind, actor, our short title, what they affect, and the source.
 
-    The sources' own sentences (`detail`, `quote`) are not carried into the data package.
+    The pages' sentences are not in the press vintages, and not in the data package.
     """
     events, urls, seen = [], [], set()
-    for rec in _read_csv(sources_dir / EVENTS_FILE):
+    for rec, path in ((rec, path) for path in paths for rec in _read_csv(path)):
         url = rec["source_url"].strip()
         urls.append(url)
         slug = re.sub(r"[^a-z0-9]+", "-", rec["title"].lower()).strip("-")[:48].rstrip("-")
         event_id = f"{rec['date']}-{slug}"
         if event_id in seen:
-            raise CurationError(f"{EVENTS_FILE}: two events share id {event_id}")
+            raise CurationError(f"{path.name}: two events share id {event_id}")
         seen.add(event_id)
         events.append({
             "event_id": event_id, "date": rec["date"], "kind": rec["kind"], "actor": rec["actor"],
@@ -422,23 +419,9 @@ def _curate_events(sources_dir: Path) -> tuple[list[dict], list[str]]:
 
 
 def write_data_package(tables: dict[str, list[dict]], data_dir: Path) -> None:
+    """Writes the CURATED_FILES of data_dir (the reference tables and datapackage.json are kept by hand)."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    _write_csv(data_dir / "observations.csv", OBSERVATION_FIELDS, tables["observations"])
-    _write_csv(data_dir / "prices.csv", PRICE_FIELDS, tables["prices"])
-    _write_csv(data_dir / "sources.csv", SOURCE_FIELDS, tables["sources"])
-    _write_csv(data_dir / "events.csv", EVENT_FIELDS, tables["events"])
-    _write_csv(data_dir / "reconciliation.csv", LOG_FIELDS, tables["reconciliation"])
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    parser = argparse.ArgumentParser(description="Curate shared/sources into data/")
-    parser.add_argument("--sources", type=Path, default=Path("../shared/sources"))
-    parser.add_argument("--curation", type=Path, default=Path("curation"))
-    parser.add_argument("--out", type=Path, default=Path("data"))
-    args = parser.parse_args(argv)
-    tables = curate(args.sources, args.curation)
-    write_data_package(tables, args.out)
-    counts = {k: len(v) for k, v in tables.items()}
-    print("curated:", ", ".join(f"{k} {v}" for k, v in counts.items()))
-    return 0
+    fields = {"observations": OBSERVATION_FIELDS, "prices": PRICE_FIELDS, "sources": SOURCE_FIELDS,
+              "events": EVENT_FIELDS, "reconciliation": LOG_FIELDS}
+    for name, columns in fields.items():
+        _write_csv(data_dir / f"{name}.csv", columns, tables[name])

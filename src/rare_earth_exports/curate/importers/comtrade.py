@@ -1,7 +1,7 @@
 """UN Comtrade Plus downloads (the UI's CSV or the API's JSON) turned into observations.
 
 Both share one camelCase schema whose spelling varies (`isnetWgtEstimated`, `cifValue`/`CIFValue`),
-so columns are matched without regard to case (shared/reference/trade_formats.md, section 1a).
+so columns are matched without regard to case (ropensci/comtradr, data-raw/DATASET.R, lists the variants).
 Comtrade is six-digit HS only: HS 850511 also holds non-rare-earth magnets, so its rows go to
 their own product, `magnets_hs6`, and never overwrite the GACC 85051110 series.
 """

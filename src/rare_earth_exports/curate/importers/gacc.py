@@ -1,7 +1,7 @@
 """China Customs (GACC) online-query downloads turned into observations.
 
-The files come from the manual query at stats.customs.gov.cn (layout notes:
-shared/reference/trade_formats.md, section 2): CSV in GB18030 or UTF-8, or Excel; Chinese or
+The files come from the manual query at stats.customs.gov.cn (headers as turbanisch/chinautils,
+data-raw/cc_variable_names.R, lists them): CSV in GB18030 or UTF-8, or Excel; Chinese or
 English headers; a trailing comma on every line; thousands separators; `?` for missing. They say
 neither the flow (a query choice, so the caller gives it) nor, unless "分月展示" was ticked, the
 month. Columns the package does not use (names, regime, province, the supplementary quantity
