@@ -17,7 +17,7 @@ from ...core.load import BookData
 from ...core import conventions
 from ...core.series import (Baseline, Swing, baseline, index, mom_pct, monthly_series, qualifying_partners, series_rows,
                              share_pct, typical_swing, yoy_pct)
-from ...core.periods import months_of, period_for
+from ...core.periods import last_full_year, months_of, period_for
 
 WORLD = "WLD"
 
@@ -195,7 +195,8 @@ class Measures:
     rebound: pd.Period | None     # the month after the low, when its change is computable
     against: dict[str, Against]
     ago: YearAgo | None
-    year_total: float        # calendar year of the newest month, when every month is covered
+    year: int                # the last full calendar year up to the newest month
+    year_total: float        # that year's total, when every month is covered
     prev_total: float
     share_before: tuple[float, int]
     share_after: tuple[float, int]
@@ -230,7 +231,8 @@ def measure(obs: pd.DataFrame, product: str, partner: str, control: str, windows
     falls = tuple(m for m in pd.period_range(control_month, low.month, freq="M")
                   if np.isfinite(changes.get(m, np.nan))) if low.month is not None else ()
     rebound = low.month + 1 if low.month is not None and np.isfinite(changes.get(low.month + 1, np.nan)) else None
-    year = newest.year if newest is not None else last.year
+    through = newest if newest is not None else last
+    year = last_full_year(through.year, through.month)
     swing_all = typical_swing(ordinary_changes(values, control))
     swing = typical_swing(ordinary_changes(values, control, skip_months))
     return Measures(
@@ -238,7 +240,7 @@ def measure(obs: pd.DataFrame, product: str, partner: str, control: str, windows
         shares=share_pct(values, whole), low=low, newest=newest,
         has_before=bool(values[values.index < control_month].notna().any()), falls=falls, rebound=rebound,
         against=against, ago=year_ago(rows, newest) if newest is not None else None,
-        year_total=period_total(rows, f"{year}-01", f"{year}-12"),
+        year=year, year_total=period_total(rows, f"{year}-01", f"{year}-12"),
         prev_total=period_total(rows, f"{year - 1}-01", f"{year - 1}-12"),
         share_before=pooled_share(values, whole, first, control_month - 1),
         share_after=pooled_share(values, whole, control_month, last),

@@ -199,7 +199,7 @@ def shares_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
     """Each destination's monthly share of the world figure in the page's year, the focus first."""
     sc = flow.scope
     df = long_frame({data.partner_name(p): s for p, s in flow.shares.by_partner.items()}, "share_pct")
-    chart = series_chart(df, "share_pct", "Share of China's magnet exports, % of tonnes", "Destination", f"{sc.year}-01", sc.end,
+    chart = series_chart(df, "share_pct", "Share of China's magnet exports, % of tonnes", "Destination", f"{sc.year}-01", sc.year_end,
                          events=data.events)
     return charts.titled(chart, f"Where China's magnets went, {sc.year}: share of the world figure by destination",
                          lines(charts.source_line(";".join(flow.shares.source_ids), data.sources)),
