@@ -272,7 +272,7 @@ def test_year_against_the_year_before(tmp_path, glued):
 
 def test_the_year_is_the_last_full_one_before_a_newest_month_inside_a_year(tmp_path, glued):
     p = measured(tmp_path, [("2024", "WLD", 1200), *monthly("WLD", "2025-01", [90] * 15)], end="2026-03")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_year"], glued["cr_year_total"], glued["cr_prev_total"]) == ("2025", 1080.0, 1200.0)
 
 

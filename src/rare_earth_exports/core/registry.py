@@ -25,7 +25,7 @@ METRICS: dict[str, Metric] = {
                       "of their own.", ("%",), ("collapse", "compare-jpn-kor", "eu-us")),
     "yoy_pct": Metric("Change from the same month (or the same months) a year before, in %; computed only "
                       "when both have a figure.", ("%",), ("collapse", "flow")),
-    "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("collapse", "compare-jpn-kor", "eu-us")),
+    "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("compare-jpn-kor", "eu-us")),
     "share_pct": Metric("A destination's figure as % of China's total for the same months (pooled over the "
                         "months both have a figure when the basis says so).", ("%",), ("collapse", "compare-jpn-kor", "eu-us", "flow")),
     "index": Metric("A figure over the mean monthly level of a baseline window, times 100: 100 is the "
