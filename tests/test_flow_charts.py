@@ -2,6 +2,7 @@
 name what they draw."""
 
 import pandas as pd
+import pytest
 
 from rare_earth_exports.chapters.flow import charts as fc
 from rare_earth_exports.chapters.flow import measures
@@ -57,35 +58,56 @@ def test_titled_takes_one_line_or_several():
 
 # --- the page's charts, on the small data package of flow_helpers -------------------------
 
-def test_the_index_chart_labels_each_series_with_its_unit_and_says_where_it_goes(tmp_path):
+def test_span_frame_draws_a_multi_month_figure_across_its_months():
+    spans = pd.DataFrame({"period": ["2026-01/2026-02"], "first_month": pd.PeriodIndex(["2026-01"], freq="M"),
+                          "last_month": pd.PeriodIndex(["2026-02"], freq="M"), "n_months": [2], "index": [111.0]})
+    df = fc.span_frame({"Magnets": spans, "Terbium": spans.iloc[0:0]}, "index")
+    assert df.to_dict("records") == [{"series": "Magnets", "period": "2026-01/2026-02", "index": 111.0, "months": 2,
+                                      "date": pd.Timestamp("2026-01-01"), "date_end": pd.Timestamp("2026-03-01")}]
+    assert fc.span_frame({}, "index").empty
+
+
+def test_the_index_chart_names_each_series_base_in_its_legend(tmp_path):
     data = flow_data(tmp_path)
     spec = fc.indexes_chart(measures.measure(data, SCOPE), data).to_dict()
-    assert spec["title"]["text"] == "Finished magnets and raw inputs, indexed: All destinations"
-    # the monthly figures' sources (the 2024 total is not drawn), wrapped to the chart's width
-    assert spec["title"]["subtitle"] == ["Source: China customs (GACC) via elements.example, monthly.example; full list below the",
-                                         "chart."]
+    assert spec["title"]["text"] == "Finished magnets and raw inputs, each against its own base: all destinations"
     labels = {r["series"] for d in datasets(spec) for r in d if "series" in r}
-    assert labels == {"Rare-earth permanent magnets (t)", "Dysprosium products (kg)", "Terbium products (kg)",
-                      "Yttrium products (no figures)"}
-    assert "to All destinations" in spec["description"]
+    assert labels == {"Rare-earth permanent magnets (t; 2024 average = 100)", "Rare earths (t; 2024 average = 100)",
+                      "Dysprosium products (kg; June 2024 = 100)", "Terbium products (kg; June 2024 = 100)",
+                      "Yttrium products (no base)"}
+    # January-February 2026 is one bar at its monthly average: 120 t on 100
+    spans = [r for d in datasets(spec) for r in d if r.get("period") == "2026-01/2026-02"]
+    assert spans and spans[0]["index"] == 120 and spans[0]["months"] == 2
+    assert "each divided by its own base" in spec["description"]
 
 
-def test_the_gap_chart_draws_one_pair_per_raw_input(tmp_path):
+def test_the_ratio_chart_draws_kilograms_per_tonne_and_shades_the_stretches(tmp_path):
     data = flow_data(tmp_path)
-    spec = fc.gaps_chart(measures.measure(data, SCOPE), data).to_dict()
-    pairs = {r["series"] for d in datasets(spec) for r in d if "series" in r}
-    assert pairs == {"Magnets vs dysprosium products", "Magnets vs terbium products", "Magnets vs yttrium products"}
-    # one policy event inside the window, the controls
-    assert any(r.get("title") == "Controls on seven elements" for d in datasets(spec) for r in d)
+    spec = fc.ratios_chart(measures.measure(data, SCOPE), data).to_dict()
+    points = {(r["series"], r["month"]): r["ratio"] for d in datasets(spec) for r in d if r.get("ratio") is not None}
+    assert points[("Dysprosium products", "2025-08")] == 11.25  # 900 kg on 80 t
+    assert points[("Terbium products", "2025-11")] == pytest.approx(100 / 130)
+    stretches = {r["stretch"] for d in datasets(spec) for r in d if "stretch" in r}
+    assert stretches == {"under the controls", "after the truce", "the dysprosium spike"}
 
 
 def test_the_share_chart_puts_the_destination_in_focus_first(tmp_path):
     data = flow_data(tmp_path)
     spec = fc.shares_chart(measures.measure(data, SCOPE), data).to_dict()
     assert spec["title"]["text"] == "Where China's magnets went, 2025: share of the world figure by destination"
-    shares = [r["share_pct"] for d in datasets(spec) for r in d if r.get("series") == "the United States" and "share_pct" in r]
+    shares = [r["share_pct"] for d in datasets(spec) for r in d if r.get("series") == "United States" and "share_pct" in r]
     # 10 t of the world's 100, 100, 100, 50, 20, ... t; the strip repeats the months
     assert shares[:5] == [10.0, 10.0, 10.0, 20.0, 50.0]
+
+
+def test_the_focus_chart_draws_the_span_once_and_the_stretch_means(tmp_path):
+    data = flow_data(tmp_path)
+    spec = fc.focus_shares_chart(measures.measure(data, SCOPE), data).to_dict()
+    assert spec["title"]["text"] == "United States: its share of China's magnet exports"
+    spans = [r for d in datasets(spec) for r in d if r.get("period") == "2026-01/2026-02"]
+    assert spans and spans[0]["share_pct"] == pytest.approx(16 / 240 * 100)
+    means = {r["stretch"]: r["share_pct"] for d in datasets(spec) for r in d if "stretch" in r}
+    assert means == {"Q1 2025": 10.0, "under the controls": pytest.approx(70 / 440 * 100), "after the truce": pytest.approx(45 / 630 * 100)}
 
 
 def test_the_price_charts_name_products_and_cite_the_assessments(tmp_path):
@@ -94,5 +116,7 @@ def test_the_price_charts_name_products_and_cite_the_assessments(tmp_path):
     quotes, premiums = fc.quotes_chart(flow, data).to_dict(), fc.premiums_chart(flow, data).to_dict()
     assert quotes["title"]["subtitle"] == premiums["title"]["subtitle"] == [fc.PRICE_SOURCE]
     assert {r["product_name"] for d in datasets(quotes) for r in d} == {"Yttrium oxide", "Neodymium oxide", "Dysprosium oxide"}
-    # dysprosium oxide has no quote inside China, so no premium
-    assert {r["product_name"] for d in datasets(premiums) for r in d if "product_name" in r} == {"Yttrium oxide", "Neodymium oxide"}
+    # dysprosium oxide is never quoted in Europe and in China in the same month, so it has no premium
+    drawn = {(r["product_name"], r["inside_words"]) for d in datasets(premiums) for r in d if "product_name" in r}
+    assert drawn == {("Yttrium oxide", "inside China"), ("Neodymium oxide", "inside China"),
+                     ("Neodymium oxide", "China's export price (FOB)")}

@@ -27,9 +27,10 @@ def test_magnet_exports_collapsed_then_came_back_within_months(glued):
     assert glued[("collapse", "cr_base_newest_index")] >= 100      # and stayed back in the newest month
 
 
-def test_finished_magnets_flowed_while_controlled_inputs_thinned(glued):
-    assert glued[("flow", "flow_w_gap_dy")] > 1 and glued[("flow", "flow_w_gap_tb")] > 1
-    assert glued[("flow", "flow_w_re_yoy")] > 0                    # the headline category grew
+def test_finished_magnets_flowed_while_controlled_inputs_stayed_below_their_base(glued):
+    assert glued[("flow", "flow_mag_after_index")] > 100            # magnets above their 2024 level after the truce
+    assert glued[("flow", "flow_dy_after_index")] < 100 and glued[("flow", "flow_tb_after_index")] < 100
+    assert glued[("flow", "flow_re_yoy")] > 0                      # the headline category grew
 
 
 def test_the_eu_us_gap_lies_inside_ordinary_swings(glued):

@@ -25,7 +25,7 @@ METRICS: dict[str, Metric] = {
                       "of their own.", ("%",), ("collapse", "compare-jpn-kor", "eu-us")),
     "yoy_pct": Metric("Change from the same month (or the same months) a year before, in %; computed only "
                       "when both have a figure.", ("%",), ("collapse", "flow")),
-    "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("compare-jpn-kor", "eu-us")),
+    "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("compare-jpn-kor", "eu-us", "flow")),
     "share_pct": Metric("A destination's figure as % of China's total for the same months (pooled over the "
                         "months both have a figure when the basis says so).", ("%",), ("collapse", "compare-jpn-kor", "eu-us", "flow")),
     "index": Metric("A figure over the mean monthly level of a baseline window, times 100: 100 is the "
@@ -33,14 +33,14 @@ METRICS: dict[str, Metric] = {
     "fall_pct": Metric("How far the lowest month after the controls fell below the baseline level, in %: "
                        "100 minus its index.", ("%",), ("collapse",)),
     "baseline_mean": Metric("The mean monthly level of a baseline window (the basis names the window and how "
-                            "it is known).", QUANTITIES, ("collapse", "compare-jpn-kor", "eu-us")),
+                            "it is known).", QUANTITIES, ("collapse", "compare-jpn-kor", "eu-us", "flow")),
     "window_mean": Metric("The mean monthly level over the months of a window that have a figure.",
-                          QUANTITIES, ("compare-jpn-kor", "eu-us")),
+                          QUANTITIES, ("compare-jpn-kor", "eu-us", "flow")),
     "months_to_regain": Metric("Months from the lowest month to the first month back at or above the baseline "
                                "level.", ("months",), ("collapse",)),
     "count": Metric("How many of something (the unit says what: months, changes, sources, events...).",
                     ("months", "changes", "checks", "destinations", "events", "figures", "month pairs",
-                     "products", "rows", "series", "sources", "yardsticks", "years"), ("collapse", "compare-jpn-kor", "data", "eu-us", "flow", "timeline")),
+                     "products", "rows", "series", "sources", "splits", "yardsticks", "years"), ("collapse", "compare-jpn-kor", "data", "eu-us", "flow", "timeline")),
     "swing_sd": Metric("The standard deviation of ordinary month-to-month changes (the yardstick a change is "
                        "read against), in percentage points.", ("percentage points",), ("collapse", "compare-jpn-kor", "eu-us")),
     "z_score": Metric("How many standard deviations of the ordinary changes a change lies from their mean.",
@@ -48,18 +48,15 @@ METRICS: dict[str, Metric] = {
     "gap_pp": Metric("One side's change minus the other's over the same months, in percentage points.",
                      ("percentage points",), ("compare-jpn-kor", "eu-us")),
     "index_gap": Metric("One side's index minus the other's, in index points.", ("index points",), ("eu-us",)),
-    "log_ratio": Metric("The natural log of finished magnets' index over a raw input's index: 0 when both "
-                        "moved alike, positive when magnets ran ahead.", ("log points",), ("flow",)),
-    "gap_change": Metric("How far the log ratio moved between two phases (baseline-free: the baselines "
-                         "cancel).", ("log points",), ("flow",)),
-    "ratio_change": Metric("The factor by which the ratio of mean magnet exports to mean raw-input exports "
-                           "grew between two phases.", ("times",), ("flow",)),
+    "input_ratio": Metric("Kilograms of a raw input China exported per tonne of magnets it exported, in the same "
+                          "month, or the ratio of the two monthly means over the same months (needs no baseline).",
+                          ("kg/t",), ("flow",)),
     "price_premium": Metric("A price outside China over the price inside China in the same month; ranges stay "
                             "ranges (low over high, high over low).", ("ratio",), ("flow",)),
     "licence_months": Metric("How long a licence runs, in months, as the event that announced it says.",
                              ("months",), ("compare-jpn-kor", "eu-us")),
     "parameter": Metric("A setting of the analysis as the page used it (from parameters.yml).",
-                        ("months", "changes", "standard deviations"), ("compare-jpn-kor", "eu-us")),
+                        ("months", "changes", "standard deviations", "t", "kg"), ("compare-jpn-kor", "eu-us", "flow")),
 }
 
 

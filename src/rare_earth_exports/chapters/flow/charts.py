@@ -16,11 +16,12 @@ import altair as alt
 import pandas as pd
 
 from ...core.load import BookData
-from ...core.periods import period_in_words
+from ...core.periods import months_of
+from ...core.words import with_article
 from ...present import series as charts
 from ...present import theme
 from .measures import FlowPage
-from .text import pair_label, short_name
+from .text import legend_base, short_name
 
 STRIP_COLOURS = {
     "reported": theme.STATUS_COLOURS["reported"],
@@ -34,7 +35,7 @@ EVENT_KINDS = ("control", "truce", "relaxation")
 # Series colours kept clear of the status colours (navy, orange) and the event colours (red, green).
 WIDTH = 480  # with the strip's row labels, a chart fits the page's text column
 SERIES_PALETTE = ["#5e35b1", "#00897b", "#c2185b", "#8d6e63", "#f9a825", "#546e7a", "#7cb342", "#0288d1"]
-RELIABILITY_SHAPES = {"relay": "circle", "weak": "triangle-up"}
+RELIABILITY_SHAPES = {"official": "square", "agency": "diamond", "trade press": "cross", "relay": "circle", "weak": "triangle-up"}
 
 
 def lines(text: str, width: int = 90) -> list[str]:
@@ -87,11 +88,37 @@ def status_strip(df: pd.DataFrame, start: str, end: str, series_title: str) -> a
     ).properties(width=WIDTH, height=alt.Step(16))
 
 
+def span_frame(spans: dict[str, pd.DataFrame], y: str) -> pd.DataFrame:
+    """Figures for several months together (`measures.drawn_spans`), one row per series and span,
+    drawn across their months at their monthly average."""
+    parts = []
+    for label, frame in spans.items():
+        if len(frame):
+            parts.append(pd.DataFrame({"series": label, "period": frame["period"], y: frame[y].astype(float),
+                                       "months": frame["n_months"].astype(int),
+                                       "date": frame["first_month"].dt.to_timestamp(),
+                                       "date_end": (frame["last_month"] + 1).dt.to_timestamp()}))
+    cols = ["series", "period", y, "months", "date", "date_end"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+
+
+def span_rules(spans: pd.DataFrame, y: str, y_title: str, colour: alt.Color, start: str, end: str,
+               value_format: str) -> alt.Chart:
+    """One bar across the months of each multi-month figure, at its monthly average."""
+    return alt.Chart(spans).mark_rule(strokeWidth=4).encode(
+        x=_x(start, end), x2="date_end:T", y=alt.Y(f"{y}:Q"), color=colour,
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("period:N", title="Months published together"),
+                 alt.Tooltip(f"{y}:Q", title=f"{y_title}, monthly average", format=value_format),
+                 alt.Tooltip("months:Q", title="Months in the one figure")])
+
+
 def series_chart(df: pd.DataFrame, y: str, y_title: str, series_title: str, start: str, end: str,
                  events: pd.DataFrame | None = None, reference: float | None = None,
-                 log_scale: bool = False, value_format: str = ",.1f") -> alt.VConcatChart:
-    """Lines per series (broken at gaps), reported and derived points apart, optional policy
-    events and a reference line, and the status strip underneath."""
+                 log_scale: bool = False, value_format: str = ",.1f",
+                 spans: pd.DataFrame | None = None) -> alt.VConcatChart:
+    """Lines per series (broken at gaps), reported and derived points apart, figures for several
+    months drawn as one bar across them, optional policy events and a reference line, and the
+    status strip underneath."""
     order = list(dict.fromkeys(df["series"]))
     colour = _colour("series", series_title, order)
     scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
@@ -106,6 +133,8 @@ def series_chart(df: pd.DataFrame, y: str, y_title: str, series_title: str, star
                  alt.Tooltip(f"{y}:Q", title=y_title, format=value_format), alt.Tooltip("status:N", title="Figure")],
     )
     layers: list = [lines, points]
+    if spans is not None and len(spans):
+        layers.append(span_rules(spans, y, y_title, colour, start, end, value_format))
     if reference is not None:
         layers.append(alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="ref:Q"))
     main = alt.layer(*layers).properties(width=WIDTH, height=theme.HEIGHT)
@@ -146,14 +175,14 @@ def premium_ranges(prem: pd.DataFrame, product_names: dict[str, str]) -> alt.Lay
     months = pd.PeriodIndex(prem["month"], freq="M")
     df = prem.assign(product_name=prem["product"].map(product_names),
                      date=_mid(months.to_timestamp(), (months + 1).to_timestamp()))
-    df = df[["product_name", "month", "date", "low", "high", "mid", "reliability"]]  # only what is drawn
+    df = df[["product_name", "month", "inside_words", "date", "low", "high", "mid", "reliability"]]  # only what is drawn
     colour = _colour("product_name", "Product", list(dict.fromkeys(df["product_name"])))
-    y = alt.Y("low:Q", title="Europe over inside China (ratio, log scale)", scale=alt.Scale(type="log"))
+    y = alt.Y("low:Q", title="Price in Europe over price in China (ratio, log scale)", scale=alt.Scale(type="log"))
     padded = alt.Scale(domain=[(months.min() - 1).to_timestamp().isoformat(), (months.max() + 2).to_timestamp().isoformat()]) if len(months) else alt.Scale()
     x = alt.X("date:T", title="Month quoted in both markets", scale=padded,
               axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month", labelOverlap=True))
     tooltip = [alt.Tooltip("product_name:N", title="Product"), alt.Tooltip("month:N", title="Month"),
-               alt.Tooltip("low:Q", title="Premium, low", format=",.2f"), alt.Tooltip("high:Q", title="Premium, high", format=",.2f"),
+               alt.Tooltip("inside_words:N", title="Europe against"), alt.Tooltip("low:Q", title="Premium, low", format=",.2f"), alt.Tooltip("high:Q", title="Premium, high", format=",.2f"),
                alt.Tooltip("mid:Q", title="Midpoints compared", format=",.2f"), alt.Tooltip("reliability:N", title="Reliability")]
     ranges = alt.Chart(df).mark_rule(strokeWidth=8, opacity=0.5).encode(x=x, y=y, y2="high:Q", color=colour, tooltip=tooltip)
     mids = alt.Chart(df).mark_point(size=70, filled=True).encode(
@@ -167,32 +196,59 @@ def premium_ranges(prem: pd.DataFrame, product_names: dict[str, str]) -> alt.Lay
 PRICE_SOURCE = "Source: price assessments as relayed by the press; full list below the chart."
 
 
+def index_labels(flow: FlowPage, data: BookData) -> dict[str, str]:
+    """Each series' legend label with its unit and its own base ('Dysprosium products (kg; June 2024 = 100)')."""
+    base = flow.scope.baseline
+    return {p: f"{short_name(data.product_name(p))} ({s.unit + '; ' if s.unit else ''}{legend_base(s.baseline, base)})"
+            for p, s in flow.series.items()}
+
+
 def indexes_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
-    """The finished series and every raw one on the index scale, with the months behind each."""
+    """The finished series and every raw one on the index scale, each on its own base, with the
+    months behind each and figures for several months drawn as one bar."""
     sc = flow.scope
-    labels = {p: f"{short_name(data.product_name(p))} ({s.unit or 'no figures'})" for p, s in flow.series.items()}
+    labels = index_labels(flow, data)
     df = long_frame({labels[p]: s.frame for p, s in flow.series.items()}, "index")
-    chart = series_chart(df, "index", f"Index (mean of {period_in_words(sc.base_window)} = 100)", "Series", sc.start, sc.end,
-                         events=data.events, reference=100)
-    partner = data.partner_name(sc.partner)
-    return charts.titled(chart, f"Finished magnets and raw inputs, indexed: {partner}",
+    spans = span_frame({labels[p]: s.spans for p, s in flow.series.items()}, "index")
+    chart = series_chart(df, "index", "Index (each series' own base = 100, named in the legend)", "Series", sc.start, sc.end,
+                         events=data.events, reference=100, spans=spans)
+    return charts.titled(chart, "Finished magnets and raw inputs, each against its own base: all destinations",
                          lines(charts.source_line(";".join(flow.index_source_ids), data.sources)),
-                         f"Line chart of monthly export indexes for magnets and raw materials to {partner}, "
-                         "with policy events, and a strip below showing for each series and month whether the figure is "
-                         "reported, derived, part of a longer total, without a baseline, or missing.")
+                         "Line chart of China's monthly exports to all destinations of magnets and raw materials, each "
+                         "divided by its own base as the legend names it, with policy events; a bar across several months "
+                         "is one figure published for them together; a strip below shows for each series and month whether "
+                         "the figure is reported, derived, part of a longer total, without a base, or missing.")
 
 
-def gaps_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
-    """The log ratio of the finished index to each raw index, by month."""
-    sc = flow.scope
-    df = long_frame({pair_label(data.product_name(p)): d for p, d in flow.divergences.items()}, "log_ratio")
-    chart = series_chart(df, "log_ratio", "ln(finished index / raw index); 0 = alike", "Pair", sc.start, sc.end,
-                         events=data.events, reference=0)
-    partner = data.partner_name(sc.partner)
-    return charts.titled(chart, f"How far finished magnets ran ahead of raw inputs: {partner}",
-                         lines(charts.source_line(";".join(flow.index_source_ids), data.sources)),
-                         f"Line chart of the log ratio of the magnet index to each raw-material index for {partner}, "
-                         "by month, with policy events and a strip showing which months can be computed.")
+def ratios_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
+    """Kilograms of each controlled element per tonne of magnets, by month, with the stretches shaded
+    and the spike marked."""
+    sc, c = flow.scope, flow.claim
+    under, after = sc.phases
+    frames = {}
+    for p, e in c.elements.items():
+        r = e.series.frame[["status"]].copy()
+        r["ratio"] = e.ratios.reindex(r.index)
+        r.loc[r["ratio"].isna(), "status"] = "missing"
+        frames[short_name(data.product_name(p))] = r
+    df = long_frame(frames, "ratio")
+    chart = series_chart(df, "ratio", "kg of the element per tonne of magnets", "Element", under.start, sc.end,
+                         events=data.events, value_format=",.2f")
+    stretches = pd.DataFrame({"stretch": [under.name, after.name, sc.spike.name],
+                              "date": [pd.Period(x, "M").to_timestamp() for x in (under.start, after.start, sc.spike.start)],
+                              "date_end": [(pd.Period(x, "M") + 1).to_timestamp() for x in (under.end, after.end, sc.spike.end)]})
+    bands = alt.Chart(stretches).mark_rect(opacity=0.12).encode(
+        x=_x(under.start, sc.end), x2="date_end:T",
+        color=alt.Color("stretch:N", title="Stretch", scale=alt.Scale(domain=list(stretches["stretch"]),
+                                                                        range=["#9e9e9e", "#2e8b57", "#b22222"])),
+        tooltip=[alt.Tooltip("stretch:N", title="Stretch")])
+    top = alt.layer(bands, chart.vconcat[0]).resolve_scale(color="independent")
+    chart = alt.vconcat(top, chart.vconcat[1]).resolve_scale(color="independent", x="shared")
+    return charts.titled(chart, "Kilograms of dysprosium and terbium exported per tonne of magnets",
+                         lines(charts.source_line(";".join(flow.element_source_ids), data.sources)),
+                         "Line chart of China's monthly exports of dysprosium and of terbium products in kilograms per tonne "
+                         "of its magnet exports, from the controls on, with the stretch under the controls, the stretch after "
+                         "the truce and the dysprosium spike shaded.")
 
 
 def shares_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
@@ -205,6 +261,36 @@ def shares_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
                          lines(charts.source_line(";".join(flow.shares.source_ids), data.sources)),
                          f"Line chart of each destination's monthly share of China's magnet exports in {sc.year}, "
                          f"{data.partner_name(sc.destination)} first, with a strip showing the months each destination has a figure.")
+
+
+def focus_shares_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
+    """The destination's share of China's magnet exports by month (a multi-month figure as one bar),
+    with its mean share over each named stretch."""
+    sc, f = flow.scope, flow.focus
+    name = data.partner_name(f.partner)
+    by = f.by_period
+    months = by[by["n_months"] == 1].set_index(pd.PeriodIndex(by.loc[by["n_months"] == 1, "period"], freq="M"))
+    frame = pd.DataFrame({"share_pct": months["share_pct"], "status": "reported"}).rename_axis("month")
+    full = frame.reindex(pd.period_range(f.window.start, sc.end, freq="M", name="month"))
+    full["status"] = full["status"].fillna("missing")
+    for _, r in by[by["n_months"] > 1].iterrows():
+        full.loc[r["first_month"]:r["last_month"], "status"] = "in a total"
+    df = long_frame({name: full}, "share_pct")
+    spans = span_frame({name: by[by["n_months"] > 1]}, "share_pct")
+    chart = series_chart(df, "share_pct", "Share of China's magnet exports, %", "Destination", f.window.start, sc.end,
+                         events=data.events, spans=spans)
+    means = pd.DataFrame({"stretch": f.shares["name"], "share_pct": f.shares["share_pct"],
+                          "date": [pd.Period(str(months_of(p)[0]), "M").to_timestamp() for p in f.shares["period"]],
+                          "date_end": [(pd.Period(str(months_of(p)[-1]), "M") + 1).to_timestamp() for p in f.shares["period"]]})
+    stretch_means = alt.Chart(means).mark_rule(strokeDash=[6, 3], color="#555", strokeWidth=2).encode(
+        x=_x(f.window.start, sc.end), x2="date_end:T", y="share_pct:Q",
+        tooltip=[alt.Tooltip("stretch:N", title="Stretch"), alt.Tooltip("share_pct:Q", title="Share over the stretch, %", format=",.1f")])
+    top = alt.layer(chart.vconcat[0], stretch_means)
+    chart = alt.vconcat(top, chart.vconcat[1]).resolve_scale(color="independent", x="shared")
+    return charts.titled(chart, f"{name}: its share of China's magnet exports",
+                         lines(charts.source_line(";".join(by["source_ids"]), data.sources)),
+                         f"Line chart of the share of China's magnet exports going to {with_article(name)} each month, a bar for "
+                         "months published together, and dashed lines for the mean share over each stretch.")
 
 
 def _price_names(flow: FlowPage, data: BookData) -> dict[str, str]:
@@ -220,6 +306,6 @@ def quotes_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
 def premiums_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
     """The premium of Europe over inside China, same month."""
     return charts.titled(premium_ranges(flow.prices.premiums, _price_names(flow, data)),
-                         "Price in Europe over price inside China, same month", PRICE_SOURCE,
+                         "Price in Europe over price in China, same month", PRICE_SOURCE,
                          "Premium of European over Chinese prices for each product and month quoted in both markets, "
                          "as ranges on a log scale.")
