@@ -115,10 +115,12 @@ def span_rules(spans: pd.DataFrame, y: str, y_title: str, colour: alt.Color, sta
 def series_chart(df: pd.DataFrame, y: str, y_title: str, series_title: str, start: str, end: str,
                  events: pd.DataFrame | None = None, reference: float | None = None,
                  log_scale: bool = False, value_format: str = ",.1f",
-                 spans: pd.DataFrame | None = None) -> alt.VConcatChart:
+                 spans: pd.DataFrame | None = None, background: alt.Chart | None = None,
+                 overlay: alt.Chart | None = None) -> alt.VConcatChart:
     """Lines per series (broken at gaps), reported and derived points apart, figures for several
     months drawn as one bar across them, optional policy events and a reference line, and the
-    status strip underneath."""
+    status strip underneath. `background` is drawn under the lines (shaded stretches), `overlay`
+    over them (stretch means)."""
     order = list(dict.fromkeys(df["series"]))
     colour = _colour("series", series_title, order)
     scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
@@ -132,7 +134,9 @@ def series_chart(df: pd.DataFrame, y: str, y_title: str, series_title: str, star
         tooltip=[alt.Tooltip("series:N", title=series_title), alt.Tooltip("month:N", title="Month"),
                  alt.Tooltip(f"{y}:Q", title=y_title, format=value_format), alt.Tooltip("status:N", title="Figure")],
     )
-    layers: list = [lines, points]
+    layers: list = ([background] if background is not None else []) + [lines, points]
+    if overlay is not None:
+        layers.append(overlay)
     if spans is not None and len(spans):
         layers.append(span_rules(spans, y, y_title, colour, start, end, value_format))
     if reference is not None:
@@ -227,23 +231,24 @@ def ratios_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
     under, after = sc.phases
     frames = {}
     for p, e in c.elements.items():
-        r = e.series.frame[["status"]].copy()
+        r = e.series.frame.loc[pd.Period(under.start, "M"):, ["status"]].copy()
         r["ratio"] = e.ratios.reindex(r.index)
         r.loc[r["ratio"].isna(), "status"] = "missing"
         frames[short_name(data.product_name(p))] = r
     df = long_frame(frames, "ratio")
-    chart = series_chart(df, "ratio", "kg of the element per tonne of magnets", "Element", under.start, sc.end,
-                         events=data.events, value_format=",.2f")
-    stretches = pd.DataFrame({"stretch": [under.name, after.name, sc.spike.name],
+    stretches = pd.DataFrame({"stretch": [under.name, after.name, sc.spike.name], "colour": ["#9e9e9e", "#2e8b57", "#b22222"],
                               "date": [pd.Period(x, "M").to_timestamp() for x in (under.start, after.start, sc.spike.start)],
-                              "date_end": [(pd.Period(x, "M") + 1).to_timestamp() for x in (under.end, after.end, sc.spike.end)]})
-    bands = alt.Chart(stretches).mark_rect(opacity=0.12).encode(
-        x=_x(under.start, sc.end), x2="date_end:T",
-        color=alt.Color("stretch:N", title="Stretch", scale=alt.Scale(domain=list(stretches["stretch"]),
-                                                                        range=["#9e9e9e", "#2e8b57", "#b22222"])),
+                              "date_end": [(pd.Period(x, "M") + 1).to_timestamp() for x in (under.end, after.end, sc.spike.end)],
+                              "label_y": [4, 4, 20]})  # pixels from the top; the spike's name under the first
+    # the shaded stretches are named on the chart itself, so they need no legend
+    shade = alt.Chart(stretches).mark_rect(opacity=0.12).encode(
+        x=_x(under.start, sc.end), x2="date_end:T", color=alt.Color("colour:N", scale=None),
         tooltip=[alt.Tooltip("stretch:N", title="Stretch")])
-    top = alt.layer(bands, chart.vconcat[0]).resolve_scale(color="independent")
-    chart = alt.vconcat(top, chart.vconcat[1]).resolve_scale(color="independent", x="shared")
+    names = alt.Chart(stretches).mark_text(align="left", baseline="top", dx=3, fontSize=11).encode(
+        x=_x(under.start, sc.end), y=alt.Y("label_y:Q", scale=None), text="stretch:N", color=alt.Color("colour:N", scale=None))
+    bands = alt.layer(shade, names)
+    chart = series_chart(df, "ratio", "kg of the element per tonne of magnets", "Element", under.start, sc.end,
+                         events=data.events, value_format=",.2f", background=bands)
     return charts.titled(chart, "Kilograms of dysprosium and terbium exported per tonne of magnets",
                          lines(charts.source_line(";".join(flow.element_source_ids), data.sources)),
                          "Line chart of China's monthly exports of dysprosium and of terbium products in kilograms per tonne "
@@ -277,16 +282,14 @@ def focus_shares_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
         full.loc[r["first_month"]:r["last_month"], "status"] = "in a total"
     df = long_frame({name: full}, "share_pct")
     spans = span_frame({name: by[by["n_months"] > 1]}, "share_pct")
-    chart = series_chart(df, "share_pct", "Share of China's magnet exports, %", "Destination", f.window.start, sc.end,
-                         events=data.events, spans=spans)
     means = pd.DataFrame({"stretch": f.shares["name"], "share_pct": f.shares["share_pct"],
                           "date": [pd.Period(str(months_of(p)[0]), "M").to_timestamp() for p in f.shares["period"]],
                           "date_end": [(pd.Period(str(months_of(p)[-1]), "M") + 1).to_timestamp() for p in f.shares["period"]]})
     stretch_means = alt.Chart(means).mark_rule(strokeDash=[6, 3], color="#555", strokeWidth=2).encode(
         x=_x(f.window.start, sc.end), x2="date_end:T", y="share_pct:Q",
         tooltip=[alt.Tooltip("stretch:N", title="Stretch"), alt.Tooltip("share_pct:Q", title="Share over the stretch, %", format=",.1f")])
-    top = alt.layer(chart.vconcat[0], stretch_means)
-    chart = alt.vconcat(top, chart.vconcat[1]).resolve_scale(color="independent", x="shared")
+    chart = series_chart(df, "share_pct", "Share of China's magnet exports, %", "Destination", f.window.start, sc.end,
+                         events=data.events, spans=spans, overlay=stretch_means)
     return charts.titled(chart, f"{name}: its share of China's magnet exports",
                          lines(charts.source_line(";".join(by["source_ids"]), data.sources)),
                          f"Line chart of the share of China's magnet exports going to {with_article(name)} each month, a bar for "
