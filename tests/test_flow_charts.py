@@ -48,7 +48,6 @@ def test_long_subtitles_become_lines_no_wider_than_asked():
 def test_titled_takes_one_line_or_several():
     import altair as alt
 
-    from rare_earth_exports.present import render, theme
     from rare_earth_exports.present import series as charts
 
     base = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")

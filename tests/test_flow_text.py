@@ -58,11 +58,6 @@ def test_moved_reads_a_ratio_as_printed(before, after, words):
     assert text.moved(before, after) == words
 
 
-def test_compare_words_every_branch():
-    assert [text.compare_words(*p) for p in ((2, 1), (1, 2), (1, 1), (NAN, 1))] == [
-        "above", "below", "level with", "not comparable with"]
-
-
 def test_rank_words_the_highest_year_or_not():
     assert text.rank_words(pd.Series({2023: 50.0, 2024: 55.0, 2025: 60.0}), 2025) == "the highest"
     assert text.rank_words(pd.Series({2023: 50.0, 2024: 65.0, 2025: 60.0}), 2025) == "not the highest"
@@ -558,3 +553,9 @@ def test_the_page_types_no_number_in_its_prose():
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     prose = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     assert not re.findall(r"(?<![\w`:.,])\d[\d,.]*(?![\w`])", re.sub(r"\{glue:[a-z]+\}`[^`]+`", "", prose))
+
+
+def test_told_keeps_months_and_spans_drawn_as_one_not_totals_that_repeat_them():
+    changes = pd.DataFrame({"period": ["2026-01/2026-02", "2026-01/2026-03", "2026-03"], "n_months": [2, 3, 1]})
+    spans = pd.DataFrame({"period": ["2026-01/2026-02"]})
+    assert list(text.told(changes, spans)["period"]) == ["2026-01/2026-02", "2026-03"]

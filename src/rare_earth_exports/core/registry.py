@@ -51,8 +51,9 @@ METRICS: dict[str, Metric] = {
     "input_ratio": Metric("Kilograms of a raw input China exported per tonne of magnets it exported, in the same "
                           "month, or the ratio of the two monthly means over the same months (needs no baseline).",
                           ("kg/t",), ("flow",)),
-    "price_premium": Metric("A price outside China over the price inside China in the same month; ranges stay "
-                            "ranges (low over high, high over low).", ("ratio",), ("flow",)),
+    "price_premium": Metric("A price in Europe over a price in China in the same month: inside China, or China's "
+                            "export price free on board where the basis says so; ranges stay ranges (low over high, "
+                            "high over low).", ("ratio",), ("flow",)),
     "licence_months": Metric("How long a licence runs, in months, as the event that announced it says.",
                              ("months",), ("compare-jpn-kor", "eu-us")),
     "parameter": Metric("A setting of the analysis as the page used it (from parameters.yml).",

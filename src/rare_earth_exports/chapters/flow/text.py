@@ -17,7 +17,7 @@ from ...core.periods import months_of, period_in_words
 from ...core.series import Baseline, MonthChange
 from ...core.words import capitalised, date_words, listing, percent, possessive, with_article
 from ...present.page import Page, glue_markdown, glue_text
-from .measures import ELEMENT_OXIDE, FEEDSTOCK, HEADLINE, WORLD, Element, FlowPage, Permutation, Spike, Stretch
+from .measures import ELEMENT_OXIDE, FEEDSTOCK, HEADLINE, WORLD, FlowPage, Permutation, Spike, Stretch
 
 
 def product_phrase(name: str) -> str:
@@ -62,13 +62,6 @@ def moved(before: float, after: float) -> str:
     return "fell" if after < before else "rose"
 
 
-def compare_words(a: float, b: float) -> str:
-    """How `a` stands against `b`, for a sentence whose direction depends on the data."""
-    if not (np.isfinite(a) and np.isfinite(b)):
-        return "not comparable with"
-    return "above" if a > b else "below" if a < b else "level with"
-
-
 def rank_words(totals: pd.Series, year: int) -> str:
     """Whether `year` has the highest of the known annual totals."""
     return "the highest" if totals.idxmax() == year else "not the highest"
@@ -81,13 +74,6 @@ def known_how(base: Baseline) -> str:
     if base.months_with_data == 0:
         return "no figure"
     return f"not known: figures for {base.months_with_data} of {base.months_in_window} months"
-
-
-def common_months(common: str) -> str:
-    """The months two series share, for a table: a run in words, a list as it is, a dash for none."""
-    if not common:
-        return "—"
-    return common if "," in common else period_in_words(common)
 
 
 def months_words(months: pd.PeriodIndex) -> str:
@@ -359,6 +345,11 @@ def figure_words(row: pd.Series) -> str:
     """'January to February 2026: 10,763 t (one figure for the 2 months), 8.2% more than in ...'."""
     together = {1: "", 2: " (one figure for both months)"}.get(row["n_months"], f" (one figure for the {row['n_months']} months)")
     return f"{capitalised(span_words(row['period']))}: {row['value']:,.0f} {row['unit']}{together}, {change_words(row)}."
+
+
+def told(changes: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
+    """The figures a sentence tells: single months, and spans drawn as one (not totals that repeat them)."""
+    return changes[(changes["n_months"] == 1) | changes["period"].isin(set(spans["period"]))]
 
 
 def year_text(rows: pd.DataFrame, lead: str, newest: MonthChange) -> str:
@@ -638,8 +629,8 @@ def _glue_years(page: Page, flow: FlowPage, data: BookData) -> None:
               "floor for a change on a small base")
     newest_year = sc.newest_year_start[:4]
     rows = flow.year_changes[flow.year_changes["product"] == sc.finished]
-    shown = rows[rows["n_months"] < len(months_of(f"{sc.newest_year_start}/{sc.end}"))] if len(rows) > 1 else rows
-    glue_markdown("flow_year_text", year_text(shown, f"Magnets to all destinations, {newest_year} so far.", flow.newest))
+    glue_markdown("flow_year_text", year_text(told(rows, flow.finished.spans), f"Magnets to all destinations, {newest_year} so far.",
+                                              flow.newest))
     missing = [_name(data, p) for p in sc.raws if p != HEADLINE and p not in set(flow.year_changes["product"])]
     glue_markdown("flow_year_raw_text", without_figures_text(missing, newest_year))
 
@@ -700,7 +691,7 @@ def _glue_focus(page: Page, flow: FlowPage, data: BookData) -> None:
         page.glue(key, r["share_pct"], r["period"], f.partner, sc.finished, "share_pct", "%", f"of the world figure, {r['name']}")
     words = [f"in {f.window.name}", under.name, after.name]
     glue_markdown("flow_focus_shares", shares_text(name, list(zip(f.shares["share_pct"], words))))
-    glue_markdown("flow_focus_year", year_text(f.year_changes, f"Magnets to {name}, {sc.newest_year_start[:4]} so far.", f.newest))
+    glue_markdown("flow_focus_year", year_text(told(f.year_changes, f.series.spans), f"Magnets to {name}, {sc.newest_year_start[:4]} so far.", f.newest))
     names = {p: _name(data, p) for p in sc.raws}
     for _, r in f.inputs.iterrows():
         if r["product"] == "terbium":
