@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ...core.periods import Month, PeriodError, YEAR_RE
-from . import ImportResult, Problem, observation, row_key
+from . import ImportResult, Problem, UnreadableFile, observation, row_key
+from .limits import file_problems, long_line
 
 FLOWS = {"X": "export", "M": "import"}
 # HS6 -> (product, note). Only a heading that matches one product is mapped: 2805.30 and 2846.90
@@ -36,15 +37,27 @@ def _text(value) -> str:
 
 
 def read_records(path: Path) -> list[tuple[int | str, dict[str, str]]]:
-    """(line or `data[i]`, record with lower-case keys) for a Comtrade CSV or JSON file."""
-    text = path.read_text(encoding="utf-8-sig")
+    """(line or `data[i]`, record with lower-case keys) for a Comtrade CSV or JSON file.
+
+    The API's JSON is one long line, so only a CSV's lines are held to the length limit; a CSV
+    line over it, or one the CSV reader cannot split, raises UnreadableFile.
+    """
+    data = path.read_bytes()
+    text = data.decode("utf-8-sig")
     if text.lstrip().startswith("{"):
-        data = json.loads(text).get("data")
-        if not isinstance(data, list):
-            raise ValueError(f"'data' is {data!r}, not a list of records")
-        return [(f"data[{i}]", {k.lower(): _text(v) for k, v in rec.items()}) for i, rec in enumerate(data)]
+        records = json.loads(text).get("data")
+        if not isinstance(records, list):
+            raise ValueError(f"'data' is {records!r}, not a list of records")
+        return [(f"data[{i}]", {k.lower(): _text(v) for k, v in rec.items()}) for i, rec in enumerate(records)]
+    too_long = long_line(path, data)
+    if too_long:
+        raise UnreadableFile(too_long)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    return [(reader.line_num, {k.lower(): _text(v) for k, v in rec.items() if k}) for rec in reader]
+    try:
+        return [(reader.line_num, {k.lower(): _text(v) for k, v in rec.items() if k}) for rec in reader]
+    except csv.Error as exc:
+        raise UnreadableFile(Problem(str(path), reader.line_num, "(line)", "", "CSV cells",
+                                     f"the CSV reader says: {exc}")) from exc
 
 
 def _period(rec: dict[str, str]) -> str | None:
@@ -85,9 +98,14 @@ def read_comtrade(path, *, source_id: str, partners: list[dict], products: list[
     """Rows of one Comtrade Plus file; netWgt becomes tonnes and primaryValue USD."""
     path = Path(path)
     where = str(path)
-    result = ImportResult()
+    result = ImportResult(errors=file_problems(path))
+    if result.errors:
+        return result
     try:
         records = read_records(path)
+    except UnreadableFile as exc:
+        result.errors.append(exc.problem)
+        return result
     except (ValueError, AttributeError) as exc:
         result.errors.append(Problem(where, 1, "(file)", type(exc).__name__,
                                      "a Comtrade Plus CSV or API JSON ({\"data\": [...]})", str(exc)))
