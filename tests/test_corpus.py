@@ -242,3 +242,6 @@ def test_the_download_corpus_covers_every_way_a_file_is_refused():
     assert {"oversize", "truncated_xlsx", "zip_bomb", "long_line"} <= kinds
     assert {c["format"] for c in IMPORT_CASES} == {"gacc", "comtrade"}
     assert all(c.get("intent") for c in IMPORT_CASES)
+    keys = {"id", "intent", "format", "file", "make", "limit_mb", "fails"}
+    assert [c["id"] for c in IMPORT_CASES if not set(c) <= keys] == []  # a stray key is a YAML slip
+    assert len({c["id"] for c in IMPORT_CASES}) == len(IMPORT_CASES)

@@ -8,15 +8,13 @@ their own product, `magnets_hs6`, and never overwrite the GACC 85051110 series.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ...core.periods import Month, PeriodError, YEAR_RE
 from . import ImportResult, Problem, UnreadableFile, observation, row_key
-from .limits import file_problems, long_line
+from .limits import csv_records, file_problems, long_line
 
 FLOWS = {"X": "export", "M": "import"}
 # HS6 -> (product, note). Only a heading that matches one product is mapped: 2805.30 and 2846.90
@@ -40,7 +38,8 @@ def read_records(path: Path) -> list[tuple[int | str, dict[str, str]]]:
     """(line or `data[i]`, record with lower-case keys) for a Comtrade CSV or JSON file.
 
     The API's JSON is one long line, so only a CSV's lines are held to the length limit; a CSV
-    line over it, or one the CSV reader cannot split, raises UnreadableFile.
+    line or cell over it raises UnreadableFile. A CSV record is read as csv.DictReader would:
+    blank lines skipped, missing cells empty, cells beyond the header dropped.
     """
     data = path.read_bytes()
     text = data.decode("utf-8-sig")
@@ -52,12 +51,12 @@ def read_records(path: Path) -> list[tuple[int | str, dict[str, str]]]:
     too_long = long_line(path, data)
     if too_long:
         raise UnreadableFile(too_long)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        return [(reader.line_num, {k.lower(): _text(v) for k, v in rec.items() if k}) for rec in reader]
-    except csv.Error as exc:
-        raise UnreadableFile(Problem(str(path), reader.line_num, "(line)", "", "CSV cells",
-                                     f"the CSV reader says: {exc}")) from exc
+    rows = [(n, cells) for n, cells in csv_records(path, text) if cells]
+    if not rows:
+        return []
+    header = [name.lower() for name in rows[0][1]]
+    return [(n, {name: _text(cells[i]) if i < len(cells) else "" for i, name in enumerate(header) if name})
+            for n, cells in rows[1:]]
 
 
 def _period(rec: dict[str, str]) -> str | None:

@@ -10,15 +10,13 @@ under either spelling) are ignored, so lines that differ only by regime or provi
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ...core.periods import Month, PeriodError, months_of
 from . import ImportResult, Problem, UnreadableFile, observation, row_key
-from .limits import file_problems, long_line
+from .limits import csv_records, file_problems, long_line
 
 # Header (stripped, lower-case) -> field. Chinese names from the query system, English from its
 # English interface (turbanisch/chinautils data-raw/cc_variable_names.R).
@@ -61,8 +59,8 @@ def _excel_cell(value) -> str:
 def read_lines(path: Path) -> list[tuple[int, list[str]]]:
     """(line number, cells) for every line of a CSV or Excel download, header included.
 
-    Raises UnreadableFile for a workbook the Excel reader refuses, a line over the length limit
-    or a line the CSV reader cannot split.
+    Raises UnreadableFile for a workbook the Excel reader refuses, or a line or cell over the
+    length limit (see `limits`).
     """
     where = str(path)
     if path.suffix.lower() in (".xls", ".xlsx"):
@@ -78,11 +76,7 @@ def read_lines(path: Path) -> list[tuple[int, list[str]]]:
     too_long = long_line(path, data)
     if too_long:
         raise UnreadableFile(too_long)
-    reader = csv.reader(io.StringIO(decode(data), newline=""))
-    try:
-        return [(reader.line_num, row) for row in reader]
-    except csv.Error as exc:
-        raise UnreadableFile(Problem(where, reader.line_num, "(line)", "", "CSV cells", f"the CSV reader says: {exc}")) from exc
+    return csv_records(path, decode(data))
 
 
 def _number(text: str) -> Decimal | None:

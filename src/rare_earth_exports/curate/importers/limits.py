@@ -5,16 +5,20 @@ the limit (64 MB unless REBOOK_IMPORT_LIMIT_MB says otherwise) is refused before
 so is an Excel workbook (a zip archive) that is cut short or whose parts unpack beyond the limit
 (a zip bomb): the check reads only the archive's directory. A text line longer than 64 kB is
 refused with its line number: customs lines are a few hundred bytes, and a file of one huge line
-is not a download the importers know (nor is it worth holding in memory as cells).
+is not a download the importers know (nor is it worth holding in memory as cells); so is a
+quoted cell that runs over many lines to the same length. The CSV module's own field limit is
+not relied on: it is global, and other libraries (frictionless) raise it.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import zipfile
 from pathlib import Path
 
-from . import Problem
+from . import Problem, UnreadableFile
 
 LIMIT_VARIABLE = "REBOOK_IMPORT_LIMIT_MB"
 DEFAULT_LIMIT_MB = 64
@@ -75,3 +79,26 @@ def long_line(path: Path, data: bytes) -> Problem | None:
                            "lines of customs downloads are a few hundred bytes: this is not a CSV download "
                            "(or its line breaks were lost)")
     return None
+
+
+def csv_records(path: Path, text: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of every CSV record of `text`, numbered by the record's last line.
+
+    Raises UnreadableFile, naming the line a record starts on, for a cell longer than LINE_LIMIT
+    characters or a record the CSV reader cannot split.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records, start = [], 1
+    try:
+        for row in reader:
+            if any(len(cell) > LINE_LIMIT for cell in row):
+                size = max(len(cell) for cell in row)
+                raise UnreadableFile(Problem(str(path), start, "(cell)", f"{size:,} characters",
+                                             f"a cell of at most {LINE_LIMIT:,} characters",
+                                             "a quoted cell that runs on over many lines: a quote left open?"))
+            records.append((reader.line_num, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise UnreadableFile(Problem(str(path), reader.line_num, "(line)", "", "CSV cells",
+                                     f"the CSV reader says: {exc}")) from exc
+    return records
