@@ -20,6 +20,7 @@ import os
 import shutil
 from pathlib import Path
 
+from ..core.sizes import file_size
 from . import BuildError, faults
 
 PUBLISH = Path("_build/publish")
@@ -27,10 +28,6 @@ JOURNAL = "journal.json"
 SITE = Path("_build/html")
 SITE_STAMP = Path("_build/.site-hash")
 BLOCK = 4096  # a file takes whole blocks on disk
-
-
-def megabytes(n: int) -> str:
-    return f"{n / 1e6:.1f} MB"
 
 
 def free_space(folder: Path) -> int:
@@ -56,7 +53,7 @@ def publish(root: Path, stage: Path, replace: list[str], remove: list[str], site
     site_dir = stage / "_build" / "html"
     needed = disk_size([stage / rel for rel in replace] + ([site_dir] if site else []))
     free = free_space(root / "_build")
-    space = f"publishing needs {megabytes(needed)} in {root / '_build'}, {megabytes(free)} free"
+    space = f"publishing needs {file_size(needed)} in {root / '_build'}, {file_size(free)} free"
     if needed > free:
         raise BuildError(f"{space}; the previous book and site are untouched")
     if os.stat(root / "_build").st_dev != os.stat(root).st_dev:

@@ -29,13 +29,14 @@ from pathlib import Path
 
 import nbformat
 
+from ..core.sizes import file_size
 from ..present.page import DECIMALS, METRIC_COLUMNS, METRICS_KEY
 from . import BuildError, faults
 from .inputs import digest_files, input_hash, stored_hash
 from .kernels import KERNEL_LOG, die_with_parent, init_worker, kernel_config, remove_sockets_of, socket_folder
 from .lock import build_lock
 from .plan import Job
-from .publish import SITE, SITE_STAMP, free_space, is_disk_full, megabytes, publish, recover
+from .publish import SITE, SITE_STAMP, free_space, is_disk_full, publish, recover
 
 BOOK_DIR = "book"
 RESULTS = "book/results/metrics.csv"
@@ -181,7 +182,7 @@ def stage_file(src: Path, dst: Path) -> None:
         faults.reached("stage", dst)
         shutil.copyfile(src, dst)
     except OSError as exc:
-        space = (f" ({megabytes(src.stat().st_size)} to write, {megabytes(free_space(dst.parent))} free)"
+        space = (f" ({file_size(src.stat().st_size)} to write, {file_size(free_space(dst.parent))} free)"
                  if is_disk_full(exc) else "")
         raise BuildError(f"staging failed: copying {src} to {dst}: {exc.strerror}{space}; "
                          "the previous book and site are untouched") from exc
@@ -316,7 +317,7 @@ def build(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, force: bo
             recovered = recover(root)
             raise BuildError("interrupted; " + (recovered or "the previous book and site are untouched")) from None
         except OSError as exc:
-            space = f" ({megabytes(free_space(root / '_build'))} free in {root / '_build'})" if is_disk_full(exc) else ""
+            space = f" ({file_size(free_space(root / '_build'))} free in {root / '_build'})" if is_disk_full(exc) else ""
             raise BuildError(f"the build stopped: {exc}{space}; the previous book and site are untouched") from exc
 
 

@@ -18,16 +18,13 @@ import os
 import zipfile
 from pathlib import Path
 
+from ...core.sizes import file_size
 from . import Problem, UnreadableFile
 
 LIMIT_VARIABLE = "REBOOK_IMPORT_LIMIT_MB"
 DEFAULT_LIMIT_MB = 64
 LINE_LIMIT = 65_536  # bytes
 ZIP_SUFFIXES = (".xlsx",)  # Office Open XML: a zip archive
-
-
-def size_text(n: int) -> str:
-    return f"{n / 1e6:,.1f} MB" if n >= 100_000 else f"{n / 1e3:,.1f} kB"
 
 
 def limit_bytes(path: Path) -> tuple[int, Problem | None]:
@@ -54,7 +51,7 @@ def file_problems(path: Path) -> list[Problem]:
     raise_it = (f"if the file is right, raise the limit in the environment of `rebook import`: "
                 f"{LIMIT_VARIABLE}={-(-size // 10**6)} (megabytes)")
     if size > limit:
-        return [Problem(where, 1, "(file)", f"{size_text(size)}", f"a download of at most {size_text(limit)}",
+        return [Problem(where, 1, "(file)", f"{file_size(size)}", f"a download of at most {file_size(limit)}",
                         "a customs query is a few MB: check this is the file you meant; " + raise_it)]
     if path.suffix.lower() not in ZIP_SUFFIXES:
         return []
@@ -62,11 +59,11 @@ def file_problems(path: Path) -> list[Problem]:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
-        return [Problem(where, 1, "(file)", f"{size_text(size)}, {exc}", "a complete Excel workbook (.xlsx: a zip archive)",
+        return [Problem(where, 1, "(file)", f"{file_size(size)}, {exc}", "a complete Excel workbook (.xlsx: a zip archive)",
                         "the file is cut short or damaged, e.g. by an interrupted download: download it again")]
     if unpacked > limit:
-        return [Problem(where, 1, "(file)", f"{size_text(size)} unpacking to {size_text(unpacked)}",
-                        f"a workbook that unpacks to at most {size_text(limit)}",
+        return [Problem(where, 1, "(file)", f"{file_size(size)} unpacking to {file_size(unpacked)}",
+                        f"a workbook that unpacks to at most {file_size(limit)}",
                         "a GACC workbook unpacks to a few MB; one that unpacks this far is damaged or a zip bomb")]
     return []
 
