@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from . import BuildError
+from .errors import BuildError
 
 LOCK = Path("_build/.lock")
 

@@ -21,7 +21,8 @@ import shutil
 from pathlib import Path
 
 from ..core.sizes import file_size
-from . import BuildError, faults
+from . import faults
+from .errors import BuildError
 
 PUBLISH = Path("_build/publish")
 JOURNAL = "journal.json"

@@ -31,7 +31,8 @@ import nbformat
 
 from ..core.sizes import file_size
 from ..present.page import DECIMALS, METRIC_COLUMNS, METRICS_KEY
-from . import BuildError, faults
+from . import faults
+from .errors import BuildError
 from .inputs import digest_files, input_hash, stored_hash
 from .kernels import KERNEL_LOG, die_with_parent, init_worker, kernel_config, remove_sockets_of, socket_folder
 from .lock import build_lock
