@@ -29,6 +29,9 @@ from pathlib import Path
 from typing import Iterator
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# Looked up here, in the build process: a child calls it between fork and exec, where looking
+# up a symbol (taking the loader's lock, which another thread may hold) is not safe.
+PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
 SOCKETS_PREFIX = "rebook-kernels-"
 KERNEL_LOG = Path("_build/kernels.log")
 
@@ -61,9 +64,9 @@ def remove_sockets_of(pid: int) -> None:
 
 def die_with_parent(parent: int) -> None:
     """Asks Linux to SIGKILL this process when its parent (pid `parent`) dies; elsewhere nothing."""
-    if not sys.platform.startswith("linux"):
+    if PRCTL is None:
         return
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
 
