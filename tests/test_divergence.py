@@ -9,6 +9,9 @@ import pytest
 
 from rare_earth_exports.chapters.flow import measures as dv
 from rare_earth_exports.core.load import load_observations
+from rare_earth_exports.present.page import Page
+
+from flow_helpers import SCOPE, flow_data
 
 COLUMNS = "period,reporter,partner,flow,product,unit,value,status,source_ids,note"
 
@@ -135,10 +138,12 @@ def test_annual_comparison_only_where_both_years_are_covered(tmp_path):
     # 2025 = 900 + 6 x 100 = 1,500 t against 1,200 t: +25 %
     assert a.at["magnets", "current"] == pytest.approx(1500)
     assert a.at["magnets", "yoy_pct"] == pytest.approx(25)
-    assert a.at["magnets", "current_basis"].startswith("covered by 2025-01/2025-06")
+    assert a.at["magnets", "current_baseline"].complete
+    assert a.at["magnets", "current_baseline"].method.startswith("covered by 2025-01/2025-06")
     assert np.isnan(a.at["dysprosium", "prior"]) and np.isnan(a.at["dysprosium", "yoy_pct"])
-    assert a.at["dysprosium", "prior_basis"] == "not known: figures for 1 of 12 months"
-    assert a.at["yttrium", "current_basis"] == "no figure"
+    assert a.at["dysprosium", "prior_baseline"].months_with_data == 1
+    assert a.at["dysprosium", "prior_baseline"].months_in_window == 12
+    assert a.at["yttrium", "current_baseline"].months_with_data == 0
 
 
 def test_annual_totals_and_period_total(tmp_path):
@@ -158,17 +163,6 @@ def test_same_month_changes_need_both_months(tmp_path):
     # 1,000 against 8,000: -87.5 %
     assert s.iloc[0]["month"] == "2025-06" and s.iloc[0]["yoy_pct"] == pytest.approx(-87.5)
     assert s.iloc[0]["year_before"] == 8000
-
-
-def test_rest_of_world_is_derived_and_never_across_a_gap(tmp_path):
-    o = observations(tmp_path, [row("2025-01", "WLD", "magnets", "t", 1000), row("2025-02", "WLD", "magnets", "t", 800),
-                                row("2025-01", "USA", "magnets", "t", 100, source="s-2")])
-    r = dv.rest_of_world(o, "magnets", "USA", "2025-01", "2025-02")
-    assert r.at[pd.Period("2025-01", "M"), "value"] == 900
-    assert r.at[pd.Period("2025-01", "M"), "share_pct"] == pytest.approx(10)
-    assert r.at[pd.Period("2025-01", "M"), "source_ids"] == "s-1;s-2"
-    assert list(r["status"]) == ["derived", "missing"]
-    assert np.isnan(r.at[pd.Period("2025-02", "M"), "value"])
 
 
 def test_destination_table_sets_each_figure_against_the_world_of_the_same_period(tmp_path):
@@ -205,22 +199,10 @@ def test_month_status_marks_months_inside_a_span(tmp_path):
     assert list(st) == ["missing", "in a total", "in a total", "in a total", "missing", "reported"]
 
 
-def test_prose_helpers():
+def test_parameters_and_month_sets():
     assert dv.as_list("a, b,,c") == ["a", "b", "c"] and dv.as_list(["a", "b"]) == ["a", "b"]
-    assert dv.words([]) == "none" and dv.words(["a"]) == "a" and dv.words(["a", "b", "c"]) == "a, b and c"
-    assert dv.compare_words(2, 1) == "above" and dv.compare_words(1, 2) == "below"
-    assert dv.compare_words(1, 1) == "level with" and dv.compare_words(float("nan"), 1) == "not comparable with"
     assert dv.months_text(pd.PeriodIndex(["2025-05", "2025-06"], freq="M")) == "2025-05/2025-06"
     assert dv.months_text(pd.PeriodIndex(["2025-05", "2025-07"], freq="M")) == "2025-05, 2025-07"
-
-
-def test_gap_verdict_names_each_direction_and_the_unmeasurable():
-    text = dv.gap_verdict({"dysprosium": 1.2, "rare earths": -0.1, "yttrium": float("nan")}, "magnets", "under the controls", "after the truce")
-    assert text == ("From the months under the controls to those after the truce, magnets pulled further ahead of dysprosium, "
-                    "while rare earths gained on them; for yttrium the change cannot be measured.")
-    none = dv.gap_verdict({"yttrium": float("nan")}, "magnets", "under the controls", "after the truce")
-    assert none.startswith("No raw-material series has figures") and "cannot be measured" in none
-    assert not any(ch.isdigit() for ch in text + none)
 
 
 def test_supports_claim_needs_every_part_of_the_pattern():
@@ -230,3 +212,20 @@ def test_supports_claim_needs_every_part_of_the_pattern():
     assert not dv.supports_claim(120, 100, [10], [100], [-0.1])      # the gap narrowed
     assert not dv.supports_claim(120, 100, [10], [float("nan")], [1.2])
     assert not dv.supports_claim(120, 100, [], [], [])
+
+
+def test_record_writes_the_page_series_and_tables_as_metrics_rows(tmp_path):
+    page = Page(chapter="flow", page="flow")
+    dv.record(page, dv.measure(flow_data(tmp_path), SCOPE))
+    rows = pd.DataFrame(page.rows)
+    assert (rows["glue_key"] == "").all()
+    index = rows[(rows["metric"] == "index") & (rows["product"] == "magnets")].set_index("period")["value"]
+    assert index["2025-12"] == 150 and "2024-01" not in index  # 2024 is known only as a total
+    change = rows[(rows["metric"] == "gap_change")].set_index("product")["value"]
+    # ln(140 / 300) - ln(30 / 150); yttrium has no figure in either phase, so no row
+    assert change.to_dict() == {"magnets/dysprosium": pytest.approx(round(math.log(7 / 3), 4)),
+                                "magnets/terbium": pytest.approx(round(math.log(3.25), 4))}
+    premium = rows[rows["metric"] == "price_premium"]
+    assert sorted(premium["basis"].str.split(":").str[0]) == ["high", "high", "low", "low", "mid", "mid"]
+    shares = rows[(rows["metric"] == "share_pct") & (rows["partner"] == "USA")].set_index("period")["value"]
+    assert shares["2025-05"] == 50

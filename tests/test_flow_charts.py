@@ -1,8 +1,12 @@
-"""The chapter's charts show missing months as well as reported and derived ones."""
+"""The chapter's charts show missing months as well as reported and derived ones; the page's charts
+name what they draw."""
 
 import pandas as pd
 
 from rare_earth_exports.chapters.flow import charts as fc
+from rare_earth_exports.chapters.flow import measures
+
+from flow_helpers import SCOPE, flow_data
 
 
 def frame(values, statuses):
@@ -49,3 +53,46 @@ def test_titled_takes_one_line_or_several():
     base = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
     assert charts.titled(base, "T", "one line", "d").to_dict()["title"]["subtitle"] == ["one line"]
     assert charts.titled(base, "T", ["a", "b"], "d").to_dict()["title"]["subtitle"] == ["a", "b"]
+
+
+# --- the page's charts, on the small data package of flow_helpers -------------------------
+
+def test_the_index_chart_labels_each_series_with_its_unit_and_says_where_it_goes(tmp_path):
+    data = flow_data(tmp_path)
+    spec = fc.indexes_chart(measures.measure(data, SCOPE), data).to_dict()
+    assert spec["title"]["text"] == "Finished magnets and raw inputs, indexed: All destinations"
+    # the monthly figures' sources (the 2024 total is not drawn), wrapped to the chart's width
+    assert spec["title"]["subtitle"] == ["Source: China customs (GACC) via elements.example, monthly.example; full list below the",
+                                         "chart."]
+    labels = {r["series"] for d in datasets(spec) for r in d if "series" in r}
+    assert labels == {"Rare-earth permanent magnets (t)", "Dysprosium products (kg)", "Terbium products (kg)",
+                      "Yttrium products (no figures)"}
+    assert "to All destinations" in spec["description"]
+
+
+def test_the_gap_chart_draws_one_pair_per_raw_input(tmp_path):
+    data = flow_data(tmp_path)
+    spec = fc.gaps_chart(measures.measure(data, SCOPE), data).to_dict()
+    pairs = {r["series"] for d in datasets(spec) for r in d if "series" in r}
+    assert pairs == {"Magnets vs dysprosium products", "Magnets vs terbium products", "Magnets vs yttrium products"}
+    # one policy event inside the window, the controls
+    assert any(r.get("title") == "Controls on seven elements" for d in datasets(spec) for r in d)
+
+
+def test_the_share_chart_puts_the_destination_in_focus_first(tmp_path):
+    data = flow_data(tmp_path)
+    spec = fc.shares_chart(measures.measure(data, SCOPE), data).to_dict()
+    assert spec["title"]["text"] == "Where China's magnets went, 2025: share of the world figure by destination"
+    shares = [r["share_pct"] for d in datasets(spec) for r in d if r.get("series") == "the United States" and "share_pct" in r]
+    # 10 t of the world's 100, 100, 100, 50, 20, ... t; the strip repeats the months
+    assert shares[:5] == [10.0, 10.0, 10.0, 20.0, 50.0]
+
+
+def test_the_price_charts_name_products_and_cite_the_assessments(tmp_path):
+    data = flow_data(tmp_path)
+    flow = measures.measure(data, SCOPE)
+    quotes, premiums = fc.quotes_chart(flow, data).to_dict(), fc.premiums_chart(flow, data).to_dict()
+    assert quotes["title"]["subtitle"] == premiums["title"]["subtitle"] == [fc.PRICE_SOURCE]
+    assert {r["product_name"] for d in datasets(quotes) for r in d} == {"Yttrium oxide", "Neodymium oxide", "Dysprosium oxide"}
+    # dysprosium oxide has no quote inside China, so no premium
+    assert {r["product_name"] for d in datasets(premiums) for r in d if "product_name" in r} == {"Yttrium oxide", "Neodymium oxide"}

@@ -301,15 +301,9 @@ def swings_prose(p: PageMeasures) -> str:
 
 # --- gluing: every value the sentences refer to, each number with its metrics row ------------------
 
-def page_name(p: PageMeasures) -> str:
-    """The page's name in metrics.csv: `collapse`, or `destinations/<partner>`."""
-    return "collapse" if p.world else f"destinations/{p.partner}"
-
-
-def glue_page(p: PageMeasures) -> None:
+def glue_page(p: PageMeasures, page: Page) -> None:
     """Glue every value the page's prose refers to, and the prose itself; record every number,
     and every month's level and changes, in the page's metrics and publish them for metrics.csv."""
-    page = Page(chapter="collapse", page=page_name(p))
     _glue_words(p)
     _glue_series(page, p)
     _glue_low(page, p)
@@ -424,11 +418,11 @@ def _glue_year_ago(page: Page, p: PageMeasures) -> None:
                 "" if single else f"{m.ago.now_period} against {m.ago.before_period}")
     if m.newest is not None:
         glue_text("cr_month_ago_words", month_words(m.newest - 12))
-        glue_text("cr_year", str(m.newest.year))
-        glue_text("cr_prev_year", str(m.newest.year - 1))
-        _number(page, p, "cr_year_total", m.year_total, m.newest.year, "level", m.unit, "annual total")
-        _number(page, p, "cr_prev_total", m.prev_total, m.newest.year - 1, "level", m.unit, "annual total")
-        _number(page, p, "cr_year_change", change_pct(m.year_total, m.prev_total), m.newest.year, "yoy_pct", "%",
+        glue_text("cr_year", str(m.year))
+        glue_text("cr_prev_year", str(m.year - 1))
+        _number(page, p, "cr_year_total", m.year_total, m.year, "level", m.unit, "annual total")
+        _number(page, p, "cr_prev_total", m.prev_total, m.year - 1, "level", m.unit, "annual total")
+        _number(page, p, "cr_year_change", change_pct(m.year_total, m.prev_total), m.year, "yoy_pct", "%",
                 "annual total")
 
 

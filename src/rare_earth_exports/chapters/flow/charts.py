@@ -4,6 +4,8 @@ A line chart alone cannot show a gap: a month with no figure just has no point. 
 multi-series chart here comes with a strip below it, one row per series and one cell per month,
 saying whether that month's figure is reported, derived, only part of a longer total, present
 but without a baseline, zero, or missing. Price quotes are drawn as the ranges they were given in.
+The page's five charts (`indexes_chart` ... `premiums_chart`) come with their titles, source
+lines and text alternatives.
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ import textwrap
 import altair as alt
 import pandas as pd
 
+from ...core.load import BookData
+from ...core.periods import period_in_words
 from ...present import series as charts
 from ...present import theme
+from .measures import FlowPage
+from .text import pair_label, short_name
 
 STRIP_COLOURS = {
     "reported": theme.STATUS_COLOURS["reported"],
@@ -108,7 +114,7 @@ def series_chart(df: pd.DataFrame, y: str, y_title: str, series_title: str, star
     return alt.vconcat(main, status_strip(df, start, end, series_title)).resolve_scale(color="independent", x="shared")
 
 
-def quotes_chart(q: pd.DataFrame, product_names: dict[str, str]) -> alt.FacetChart:
+def quote_boxes(q: pd.DataFrame, product_names: dict[str, str]) -> alt.FacetChart:
     """Quotes as boxes (low to high, over the months they apply to), one panel per product, on a
     log scale so a USD 7 and a USD 300 quote both stay readable."""
     df = q.assign(product_name=q["product"].map(product_names))
@@ -134,7 +140,7 @@ def quotes_chart(q: pd.DataFrame, product_names: dict[str, str]) -> alt.FacetCha
     ).resolve_scale(y="independent")
 
 
-def premium_chart(prem: pd.DataFrame, product_names: dict[str, str]) -> alt.LayerChart:
+def premium_ranges(prem: pd.DataFrame, product_names: dict[str, str]) -> alt.LayerChart:
     """Premium ranges (outside low / inside high to outside high / inside low) with the midpoint
     ratio, on a log scale; the dashed line is parity (no premium)."""
     months = pd.PeriodIndex(prem["month"], freq="M")
@@ -156,3 +162,64 @@ def premium_chart(prem: pd.DataFrame, product_names: dict[str, str]) -> alt.Laye
         tooltip=tooltip)
     parity = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="one:Q")
     return alt.layer(ranges, mids, parity).properties(width=WIDTH, height=theme.HEIGHT)
+
+
+PRICE_SOURCE = "Source: price assessments as relayed by the press; full list below the chart."
+
+
+def indexes_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
+    """The finished series and every raw one on the index scale, with the months behind each."""
+    sc = flow.scope
+    labels = {p: f"{short_name(data.product_name(p))} ({s.unit or 'no figures'})" for p, s in flow.series.items()}
+    df = long_frame({labels[p]: s.frame for p, s in flow.series.items()}, "index")
+    chart = series_chart(df, "index", f"Index (mean of {period_in_words(sc.base_window)} = 100)", "Series", sc.start, sc.end,
+                         events=data.events, reference=100)
+    partner = data.partner_name(sc.partner)
+    return charts.titled(chart, f"Finished magnets and raw inputs, indexed: {partner}",
+                         lines(charts.source_line(";".join(flow.index_source_ids), data.sources)),
+                         f"Line chart of monthly export indexes for magnets and raw materials to {partner}, "
+                         "with policy events, and a strip below showing for each series and month whether the figure is "
+                         "reported, derived, part of a longer total, without a baseline, or missing.")
+
+
+def gaps_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
+    """The log ratio of the finished index to each raw index, by month."""
+    sc = flow.scope
+    df = long_frame({pair_label(data.product_name(p)): d for p, d in flow.divergences.items()}, "log_ratio")
+    chart = series_chart(df, "log_ratio", "ln(finished index / raw index); 0 = alike", "Pair", sc.start, sc.end,
+                         events=data.events, reference=0)
+    partner = data.partner_name(sc.partner)
+    return charts.titled(chart, f"How far finished magnets ran ahead of raw inputs: {partner}",
+                         lines(charts.source_line(";".join(flow.index_source_ids), data.sources)),
+                         f"Line chart of the log ratio of the magnet index to each raw-material index for {partner}, "
+                         "by month, with policy events and a strip showing which months can be computed.")
+
+
+def shares_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
+    """Each destination's monthly share of the world figure in the page's year, the focus first."""
+    sc = flow.scope
+    df = long_frame({data.partner_name(p): s for p, s in flow.shares.by_partner.items()}, "share_pct")
+    chart = series_chart(df, "share_pct", "Share of China's magnet exports, % of tonnes", "Destination", f"{sc.year}-01", sc.year_end,
+                         events=data.events)
+    return charts.titled(chart, f"Where China's magnets went, {sc.year}: share of the world figure by destination",
+                         lines(charts.source_line(";".join(flow.shares.source_ids), data.sources)),
+                         f"Line chart of each destination's monthly share of China's magnet exports in {sc.year}, "
+                         f"{data.partner_name(sc.destination)} first, with a strip showing the months each destination has a figure.")
+
+
+def _price_names(flow: FlowPage, data: BookData) -> dict[str, str]:
+    return {p: data.product_name(p) for p in flow.scope.price_products}
+
+
+def quotes_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
+    """Every price quote, by product and market."""
+    return charts.titled(quote_boxes(flow.prices.quotes, _price_names(flow, data)), "Price quotes by market", PRICE_SOURCE,
+                         "Panels of price quotes per product, inside China, in Europe and elsewhere, as ranges over time on a log scale.")
+
+
+def premiums_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
+    """The premium of Europe over inside China, same month."""
+    return charts.titled(premium_ranges(flow.prices.premiums, _price_names(flow, data)),
+                         "Price in Europe over price inside China, same month", PRICE_SOURCE,
+                         "Premium of European over Chinese prices for each product and month quoted in both markets, "
+                         "as ranges on a log scale.")

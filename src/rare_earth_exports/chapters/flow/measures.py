@@ -5,6 +5,9 @@ kilograms of dysprosium only compare once each is divided by its own baseline, s
 is indexed (baseline = 100) and the gap is the log ratio of two indexes. How far the gap *moved*
 between two phases does not depend on the baselines at all (they cancel), which matters where a
 baseline rests on a single month.
+
+`measure` computes everything a flow page says into one `FlowPage`; `record` writes its series
+and tables as metrics rows. Words are in `text`, charts in `charts`, tables in `tables`.
 """
 
 from __future__ import annotations
@@ -15,8 +18,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ...core.load import BookData
+from ...core.periods import Month, is_contiguous, last_full_year, months_of, period_for
 from ...core.series import Baseline, baseline, index, log_ratio, monthly_series, series_rows, share_pct, yoy_pct
-from ...core.periods import Month, is_contiguous, months_of, period_for
+from ...present.page import Page
+from .prices import PriceEvidence, price_evidence
+
+WORLD = "WLD"
+# What the conclusion follows in the world figures, whatever the page's partner: the headline
+# category, the two controlled elements with monthly export figures, dysprosium oxide alone (a
+# narrower figure) and PrNd oxide, the main magnet feedstock (never controlled).
+HEADLINE = "rare_earths"
+ELEMENTS = ("dysprosium", "terbium")
+ELEMENT_OXIDE = "dy_oxide"
+FEEDSTOCK = "prnd_oxide"
 
 
 def as_list(value: str | list[str] | tuple[str, ...]) -> list[str]:
@@ -166,17 +181,9 @@ def period_total(rows: pd.DataFrame, period: str) -> tuple[float, Baseline]:
     return total, base
 
 
-def known_how(base: Baseline) -> str:
-    """How a period's total is known: which reported figures cover it, or how much is missing."""
-    if base.complete:
-        return base.method
-    if base.months_with_data == 0:
-        return "no figure"
-    return f"not known: figures for {base.months_with_data} of {base.months_in_window} months"
-
-
 def annual_comparison(obs: pd.DataFrame, products: list[str], partner: str, year: int, prior: int) -> pd.DataFrame:
-    """Each product's total in `year` against `prior`, where both years are fully covered."""
+    """Each product's total in `year` against `prior`, where both years are fully covered, with the
+    baseline of each year's total (`text.known_how` says how it is known)."""
     out = []
     for product in products:
         rows = series_rows(obs, product, partner)
@@ -185,7 +192,7 @@ def annual_comparison(obs: pd.DataFrame, products: list[str], partner: str, year
         then, b_then = period_total(rows, str(prior))
         change = (now / then - 1) * 100 if np.isfinite(now) and np.isfinite(then) and then > 0 else float("nan")
         out.append({"product": product, "unit": unit, "prior": then, "current": now, "yoy_pct": change,
-                    "prior_basis": known_how(b_then), "current_basis": known_how(b_now)})
+                    "prior_baseline": b_then, "current_baseline": b_now})
     return pd.DataFrame(out)
 
 
@@ -205,19 +212,6 @@ def same_month_changes(obs: pd.DataFrame, products: list[str], partner: str, sta
                         "yoy_pct": change[month],
                         "status": "derived" if "derived" in (s.at[month, "status"], s.at[month - 12, "status"]) else "reported"})
     return pd.DataFrame(out, columns=["product", "month", "unit", "value", "year_before", "yoy_pct", "status"])
-
-
-def rest_of_world(obs: pd.DataFrame, product: str, partner: str, start: str, end: str) -> pd.DataFrame:
-    """World minus one destination, by month: always 'derived', 'missing' when either is unknown."""
-    world = monthly_series(obs, product, "WLD", start=start, end=end)
-    part = monthly_series(obs, product, partner, start=start, end=end)
-    out = pd.DataFrame(index=world.index)
-    out["value"] = world["value"] - part["value"]
-    out["status"] = np.where(out["value"].notna(), "derived", "missing")
-    out["source_ids"] = (world["source_ids"] + ";" + part["source_ids"]).str.strip(";").where(out["value"].notna(), "")
-    out["share_pct"] = share_pct(part["value"], world["value"])
-    out.attrs["unit"] = world.attrs.get("unit", "")
-    return out
 
 
 def destination_table(obs: pd.DataFrame, products: list[str], start: str, end: str) -> pd.DataFrame:
@@ -272,39 +266,6 @@ def annual_totals(rows: pd.DataFrame, years: list[int]) -> pd.Series:
     return pd.Series({y: period_total(rows, str(y))[0] for y in years}, dtype=float)
 
 
-def words(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'; 'none' for an empty list."""
-    if not items:
-        return "none"
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def gap_verdict(changes: dict[str, float], finished: str, before: str, after: str) -> str:
-    """One sentence, without numbers, on which way each measurable gap moved between two phases."""
-    wider = [name for name, c in changes.items() if np.isfinite(c) and c > 0]
-    narrower = [name for name, c in changes.items() if np.isfinite(c) and c < 0]
-    unknown = [name for name, c in changes.items() if not np.isfinite(c)]
-    if not wider and not narrower:
-        return (f"No raw-material series has figures both {before} and {after}, "
-                f"so how the gap to {finished} moved cannot be measured.")
-    if wider:
-        text = f"From the months {before} to those {after}, {finished} pulled further ahead of {words(wider)}"
-    else:
-        text = f"From the months {before} to those {after}, {finished} pulled ahead of no raw-material series"
-    if narrower:
-        text += f", while {words(narrower)} gained on them"
-    if unknown:
-        text += f"; for {words(unknown)} the change cannot be measured"
-    return text + "."
-
-
-def compare_words(a: float, b: float, more: str = "above", less: str = "below", same: str = "level with") -> str:
-    """A word for how `a` stands against `b`, for prose whose direction depends on the data."""
-    if not (np.isfinite(a) and np.isfinite(b)):
-        return "not comparable with"
-    return more if a > b else less if a < b else same
-
-
 def supports_claim(finished_after: float, finished_before: float, raw_after: list[float], raw_before: list[float],
                    gap_changes: list[float]) -> bool:
     """The claim's pattern: finished goods above their pre-control level after the truce, every
@@ -314,3 +275,253 @@ def supports_claim(finished_after: float, finished_before: float, raw_after: lis
         return False
     return (finished_after > finished_before and all(a < b for a, b in zip(raw_after, raw_before))
             and all(c > 0 for c in gap_changes))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a flow page is about: its parameters (see the notebook's parameters cell)."""
+
+    partner: str
+    destination: str
+    finished: str
+    raws: list[str]
+    price_products: list[str]
+    baseline_start: str
+    baseline_end: str
+    start: str
+    end: str
+    controls_start: str
+    after_truce_start: str
+
+    @property
+    def base_window(self) -> str:
+        return f"{self.baseline_start}/{self.baseline_end}"
+
+    @property
+    def year(self) -> int:
+        """The page's year: the last full calendar year up to its last month."""
+        return last_full_year(int(self.end[:4]), int(self.end[5:7]))
+
+    @property
+    def year_end(self) -> str:
+        """The last month of the page's year (never after the page's last month)."""
+        return min(f"{self.year}-12", self.end)
+
+    @property
+    def prior(self) -> int:
+        return self.year - 1
+
+    @property
+    def products(self) -> list[str]:
+        return [self.finished, *self.raws]
+
+    @property
+    def phases(self) -> tuple[Phase, ...]:
+        return phases(self.start, self.controls_start, self.after_truce_start, self.end)
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Where the finished product went in the page's year: each destination's monthly share of
+    the world figure, and the focus destination's share of the annual totals."""
+
+    by_partner: dict[str, pd.DataFrame]
+    destination: str
+    destination_total: float
+    world_total: float
+    world_source_ids: list[str]
+
+    @property
+    def share_year(self) -> float:
+        return self.destination_total / self.world_total * 100
+
+    @property
+    def monthly(self) -> pd.Series:
+        """The focus destination's monthly shares, months without one left out."""
+        return self.by_partner[self.destination]["share_pct"].dropna()
+
+    @property
+    def source_ids(self) -> list[str]:
+        return [i for s in self.by_partner.values() for i in s["source_ids"]] + self.world_source_ids
+
+
+def shares_in_year(obs: pd.DataFrame, product: str, destination: str, year: int, end: str) -> Shares:
+    """`destination_shares` from January of `year` to `end`, with both annual totals (NaN unless covered)."""
+    by_partner = destination_shares(obs, product, destination, f"{year}-01", end)
+    d_total = period_total(series_rows(obs, product, destination), str(year))[0]
+    w_total = period_total(series_rows(obs, product, WORLD), str(year))[0]
+    world = monthly_series(obs, product, WORLD, start=f"{year}-01", end=end)
+    return Shares(by_partner, destination, d_total, w_total, list(world["source_ids"]))
+
+
+@dataclass(frozen=True)
+class Element:
+    """A controlled element against world magnets over the months in which both have a figure,
+    under the controls and after the truce (`phase_gap` rows), and its own months before."""
+
+    product: str
+    series: Indexed
+    under: dict
+    after: dict
+    pre: Baseline
+
+    @property
+    def gap_change(self) -> float:
+        """How far ln(mean magnets / mean element) moved from under the controls to after the truce."""
+        return self.after["value_log_ratio"] - self.under["value_log_ratio"]
+
+
+@dataclass(frozen=True)
+class WorldClaim:
+    """The figures the conclusion tests the claim with, all for exports to every destination."""
+
+    annual: pd.DataFrame  # the finished product and the headline category, by product
+    headline_years: pd.Series  # the headline category's known annual totals, by year
+    finished_pre: Baseline  # magnets' monthly mean before the controls
+    elements: dict[str, Element]
+    feedstock_figures: int
+    oxide: pd.Series  # the latest dysprosium-oxide figure
+    finished_rows: pd.DataFrame
+    headline_rows: pd.DataFrame
+    year: int
+    prior: int
+
+    @property
+    def paired(self) -> Element:
+        """Dysprosium: its months with a figure are the ones the magnet means are taken over."""
+        return self.elements["dysprosium"]
+
+    @property
+    def supports_claim(self) -> bool:
+        els = self.elements.values()
+        return supports_claim(self.paired.after["finished_mean"], self.finished_pre.mean, [e.after["raw_mean"] for e in els],
+                              [e.pre.mean for e in els], [e.gap_change for e in els])
+
+    def annual_source_ids(self, rows: pd.DataFrame) -> list[str]:
+        """The sources of the rows that cover the page's year and the year before."""
+        return list(rows.loc[rows["period"].isin([str(self.year), str(self.prior)]), "source_ids"])
+
+    @property
+    def element_source_ids(self) -> list[str]:
+        return [s for e in self.elements.values() for s in e.series.frame["source_ids"]]
+
+
+def world_claim(obs: pd.DataFrame, scope: Scope) -> WorldClaim:
+    """The conclusion's figures: world exports, on the page's baseline window and phases."""
+    before, under, after = scope.phases
+    rows = {p: series_rows(obs, p, WORLD) for p in (scope.finished, HEADLINE, *ELEMENTS, ELEMENT_OXIDE)}
+    annual = annual_comparison(obs, [scope.finished, HEADLINE], WORLD, scope.year, scope.prior).set_index("product")
+    headline = annual_totals(rows[HEADLINE], sorted({m.year for m in rows[HEADLINE]["first_month"]})).dropna()
+    finished = indexed_series(obs, scope.finished, WORLD, scope.baseline_start, scope.baseline_end, scope.start, scope.end)
+    elements = {}
+    for p in ELEMENTS:
+        s = indexed_series(obs, p, WORLD, scope.baseline_start, scope.baseline_end, scope.start, scope.end)
+        elements[p] = Element(p, s, phase_gap(finished, s, under), phase_gap(finished, s, after),
+                              baseline(rows[p], before.start, before.end))
+    feedstock = int(((obs["product"] == FEEDSTOCK) & (obs["flow"] == "export")).sum())
+    oxide = rows[ELEMENT_OXIDE].sort_values("first_month").iloc[-1]
+    return WorldClaim(annual, headline, baseline(rows[scope.finished], before.start, before.end), elements, feedstock,
+                      oxide, rows[scope.finished], rows[HEADLINE], scope.year, scope.prior)
+
+
+@dataclass(frozen=True)
+class FlowPage:
+    """Everything a flow page measures; `text` words it, `charts` and `tables` show it."""
+
+    scope: Scope
+    finished: Indexed
+    raw: dict[str, Indexed]
+    gaps: pd.DataFrame  # `gap_table` of every raw series
+    finished_by_phase: pd.Series  # the finished series' mean index per phase
+    divergences: dict[str, pd.DataFrame]
+    gap_changes: dict[str, float]  # under the controls -> after the truce, by raw series
+    annual: pd.DataFrame
+    same_month: pd.DataFrame
+    shares: Shares
+    destinations: pd.DataFrame  # `destination_table` of the raw inputs since the controls
+    unreported: list[str]  # raw inputs without any figure for the destination since the controls
+    prices: PriceEvidence
+    world: WorldClaim
+
+    @property
+    def series(self) -> dict[str, Indexed]:
+        """The finished series, then every raw one."""
+        return {self.scope.finished: self.finished, **self.raw}
+
+    @property
+    def indexed_raws(self) -> list[str]:
+        return [p for p, s in self.raw.items() if s.baseline_kind != "none"]
+
+    @property
+    def unindexed_raws(self) -> list[str]:
+        return [p for p in self.scope.raws if p not in self.indexed_raws]
+
+    @property
+    def measurable_gap_changes(self) -> int:
+        return sum(math.isfinite(c) for c in self.gap_changes.values())
+
+    @property
+    def index_source_ids(self) -> list[str]:
+        return [s for series in self.series.values() for s in series.frame["source_ids"]]
+
+    @property
+    def source_ids(self) -> list[str]:
+        """Every source of every figure on the page."""
+        w = self.world
+        return (self.index_source_ids + self.shares.source_ids + list(self.destinations["source_ids"])
+                + list(self.prices.quotes["source_ids"]) + w.element_source_ids + list(w.finished_rows["source_ids"])
+                + list(w.headline_rows["source_ids"]) + [w.oxide["source_ids"]])
+
+
+def measure(data: BookData, scope: Scope) -> FlowPage:
+    """Every measure of a flow page, from the data package."""
+    obs = data.observations
+    _, under, after = scope.phases
+    window = (scope.baseline_start, scope.baseline_end, scope.start, scope.end)
+    finished = indexed_series(obs, scope.finished, scope.partner, *window)
+    raw = {p: indexed_series(obs, p, scope.partner, *window) for p in scope.raws}
+    gaps = gap_table(finished, list(raw.values()), scope.phases)
+    own = gap_table(finished, [finished], scope.phases).set_index("phase")["finished_index"]
+    return FlowPage(
+        scope=scope, finished=finished, raw=raw, gaps=gaps, finished_by_phase=own,
+        divergences={p: divergence(finished, s) for p, s in raw.items()},
+        gap_changes={p: gap_change(gaps, p, under.name, after.name) for p in scope.raws},
+        annual=annual_comparison(obs, scope.products, scope.partner, scope.year, scope.prior),
+        same_month=same_month_changes(obs, scope.products, scope.partner, f"{scope.year}-01", scope.year_end),
+        shares=shares_in_year(obs, scope.finished, scope.destination, scope.year, scope.year_end),
+        destinations=destination_table(obs, scope.raws, scope.controls_start, scope.end),
+        unreported=unreported(obs, scope.raws, scope.destination, scope.controls_start, scope.end),
+        prices=price_evidence(data.prices, data.sources, scope.price_products),
+        world=world_claim(obs, scope),
+    )
+
+
+def record(page: Page, flow: FlowPage) -> None:
+    """The page's series and tables as metrics rows (the glued figures are recorded by `text.glue`)."""
+    sc = flow.scope
+    _, under, after = sc.phases
+    for p, s in flow.series.items():
+        page.add_series(s.frame["index"], sc.partner, p, "index", "index", f"baseline {sc.base_window}")
+    for p, d in flow.divergences.items():
+        page.add_series(d["log_ratio"], sc.partner, f"{sc.finished}/{p}", "log_ratio", "log points",
+                        f"ln(index ratio), baseline {sc.base_window}")
+    for p, c in flow.gap_changes.items():
+        page.add(f"{under.period}->{after.period}", sc.partner, f"{sc.finished}/{p}", "gap_change", c, "log points",
+                 "change of ln(mean finished / mean raw), baseline-free")
+    for _, g in flow.gaps.iterrows():
+        page.add(g["period"], sc.partner, f"{sc.finished}/{g['raw']}", "log_ratio", g["log_ratio"], "log points",
+                 f"{g['phase']}: ln(mean index ratio), baseline {sc.base_window}")
+    for _, a in flow.annual.iterrows():
+        page.add(str(sc.prior), sc.partner, a["product"], "level", a["prior"], a["unit"], "annual total")
+        page.add(str(sc.year), sc.partner, a["product"], "level", a["current"], a["unit"], "annual total")
+        page.add(str(sc.year), sc.partner, a["product"], "yoy_pct", a["yoy_pct"], "%", f"{sc.year} against {sc.prior}, annual totals")
+    for _, r in flow.same_month.iterrows():
+        page.add(r["month"], sc.partner, r["product"], "yoy_pct", r["yoy_pct"], "%", "same month a year before")
+    for p, s in flow.shares.by_partner.items():
+        page.add_series(s["share_pct"], p, sc.finished, "share_pct", "%", "share of the world figure")
+    for _, r in flow.destinations.iterrows():
+        page.add(r["period"], r["partner"], r["product"], "level", r["value"], r["unit"], "destination figure")
+        page.add(r["period"], r["partner"], r["product"], "share_pct", r["share_pct"], "%", "share of the world figure, same period")
+    for _, r in flow.prices.premiums.iterrows():
+        for basis in ("low", "high", "mid"):
+            page.add(r["month"], "EU27", r["product"], "price_premium", r[basis], "ratio", f"{basis}: Europe over inside China, same month")

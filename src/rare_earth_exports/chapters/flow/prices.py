@@ -7,6 +7,8 @@ reader needs to weigh it: which market a quote is from, who reported it and how 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ...core.sources import publishers
@@ -58,3 +60,23 @@ def without_premium(prices: pd.DataFrame, products: list[str], outside: str = "E
     """Products never quoted in both markets in the same month: no premium can be computed."""
     have = set(premiums(prices, products, outside, inside)["product"])
     return [p for p in products if p not in have]
+
+
+@dataclass(frozen=True)
+class PriceEvidence:
+    """A page's price evidence: every quote, the same-month premiums, the products without one."""
+
+    quotes: pd.DataFrame
+    premiums: pd.DataFrame
+    without_premium: list[str]
+
+    def latest_premium(self, product: str) -> pd.Series:
+        """The premium of the last month in which `product` was quoted in both markets."""
+        return self.premiums[self.premiums["product"] == product].iloc[-1]
+
+    def premium_source_ids(self, products: list[str]) -> list[str]:
+        return list(self.premiums.loc[self.premiums["product"].isin(products), "source_ids"])
+
+
+def price_evidence(prices: pd.DataFrame, sources: pd.DataFrame, products: list[str]) -> PriceEvidence:
+    return PriceEvidence(quotes(prices, sources, products), premiums(prices, products), without_premium(prices, products))
