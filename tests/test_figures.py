@@ -129,3 +129,17 @@ def test_a_sources_table_offers_the_sources_rows_and_folds_under_its_label():
     assert list(t.data["source_id"]) == ["s2", "s1"]  # by publisher
     assert t.folded and table_markup(t, "x.csv").startswith('<details class="book-table-fold"><summary>Sources of the figures above')
     assert not sources("all", ["s1"], frame, folded=False).folded
+
+
+def test_the_legends_small_multiples_share_are_one_key_under_the_grid():
+    from rare_earth_exports.present import series
+
+    key = series.key_chart(series.status_colour(), series.status_shape(),
+                           alt.Color("market:N", title="Market", scale=alt.Scale(domain=["Inside China", "Europe"])))
+    spec = key.to_dict()
+    assert len(spec["layer"]) == 2, "status colour and shape make one legend, the market another"
+    downloads.start("collapse")
+    page = Elements(markup(figure(charts=[chart(), chart()], panels=["A", "B"], key=key), "x.csv"))
+    assert [a["aria-label"] for a in page.with_class("book-chart")] == ["A", "B", "Key to the charts above"]
+    tags = [(t, a.get("class")) for t, a in page.tags]
+    assert tags.index(("div", "book-chart")) > tags.index(("div", "book-figure-charts book-grid"))

@@ -31,7 +31,8 @@ class Figure:
 
     `data` holds the plotted rows, as the download and the table view give them (a `source_ids`
     column, if any, is in the download only). `panels` names each chart of a grid (one per
-    chart). `share` makes the first chart the book's image in link previews.
+    chart); `key` holds the legends the panels share (`present.series.key_chart`), drawn under
+    the grid at full width. `share` makes the first chart the book's image in link previews.
     """
 
     name: str
@@ -43,6 +44,7 @@ class Figure:
     markers: list[Marker] = field(default_factory=list)
     panels: list[str] = field(default_factory=list)
     formats: dict[str, str] = field(default_factory=dict)
+    key: alt.TopLevelMixin | None = None
     share: bool = False
 
 
@@ -90,6 +92,8 @@ def markup(figure: Figure, download: str) -> str:
     charts = "\n".join(render.chart_markup(_responsive(c), f"{fid}-{i + 1}", label, described_by)
                        for i, (c, label) in enumerate(zip(figure.charts, labels)))
     grid = " book-grid" if len(figure.charts) > 1 else ""
+    key = "" if figure.key is None else (
+        render.chart_markup(_responsive(figure.key), f"{fid}-key", "Key to the charts above", described_by) + "\n")
     links = [downloads.link_html(download)]
     if figure.markers and downloads.page() != TIMELINE_PAGE:
         links.append(f'<a href="{downloads.site_href(TIMELINE_PAGE)}">Every policy event: the timeline</a>')
@@ -98,7 +102,7 @@ def markup(figure: Figure, download: str) -> str:
         f'<figure class="book-figure" id="{fid}">\n'
         f'<figcaption class="book-figure-caption"><span class="book-figure-title">{html.escape(figure.title)}</span> '
         f'<span class="book-figure-credit">{html.escape(figure.credit)}</span></figcaption>\n'
-        f'<div class="book-figure-charts{grid}">\n{charts}\n</div>\n'
+        f'<div class="book-figure-charts{grid}">\n{charts}\n</div>\n{key}'
         f"{markers_html(figure.markers)}\n"
         f'<p class="book-figure-description" id="{described_by}">{html.escape(figure.description)}</p>\n'
         f'<p class="book-figure-links">{" · ".join(links)}</p>\n'

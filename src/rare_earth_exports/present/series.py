@@ -44,6 +44,30 @@ def panel_title(name: str) -> alt.TitleParams:
     return alt.TitleParams(textwrap.wrap(name, PANEL_TITLE_CHARS) or [name])
 
 
+def status_colour(**kwargs) -> alt.Color:
+    """The colour of a single series' points: reported or derived."""
+    return alt.Color("status:N", title="Figure", scale=alt.Scale(domain=list(theme.STATUS_COLOURS),
+                                                                  range=list(theme.STATUS_COLOURS.values())), **kwargs)
+
+
+def status_shape(**kwargs) -> alt.Shape:
+    """The shape of a point: reported or derived."""
+    return alt.Shape("status:N", title="Figure", scale=alt.Scale(domain=list(theme.STATUS_SHAPES),
+                                                                  range=list(theme.STATUS_SHAPES.values())), **kwargs)
+
+
+def key_chart(*channels: alt.Color | alt.Shape) -> alt.LayerChart:
+    """The legends small multiples share, as a chart of their own under the grid (a legend in a
+    narrow panel would be cut). Each channel needs a field, a scale domain and a title; channels
+    of one field make one legend."""
+    by_field: dict[str, list] = {}
+    for channel in channels:
+        by_field.setdefault(channel.to_dict()["field"], []).append(channel)
+    layers = [alt.Chart(pd.DataFrame({field: same[0].to_dict()["scale"]["domain"]})).mark_point(filled=True, size=0).encode(*same)
+              for field, same in by_field.items()]
+    return alt.layer(*layers).resolve_scale(color="independent", shape="independent").properties(height=1)
+
+
 def month_frame(series: pd.DataFrame, **labels: str) -> pd.DataFrame:
     """A chart-ready frame: one row per month, a date column, gaps kept as nulls."""
     df = series.reset_index()
@@ -116,8 +140,7 @@ def series_chart(frame: pd.DataFrame, y: str, y_title: str, start: str, end: str
     scale = alt.Scale(type="log", **pixels) if log_scale else alt.Scale(zero=True, **pixels)
     y_enc = alt.Y(f"{y}:Q", title=y_title if axis_title else None, scale=scale)
     hidden = {} if legend else {"legend": None}
-    shapes = alt.Shape("status:N", title="Figure", scale=alt.Scale(domain=list(theme.STATUS_SHAPES),
-                                                                     range=list(theme.STATUS_SHAPES.values())), **hidden)
+    shapes = status_shape(**hidden)
     tips = [alt.Tooltip("month:N", title="Month"), alt.Tooltip(f"{y}:Q", title=y_title, format=value_format),
             alt.Tooltip("status:N", title="Figure")]
     if series:
@@ -130,8 +153,7 @@ def series_chart(frame: pd.DataFrame, y: str, y_title: str, start: str, end: str
         tips = [alt.Tooltip(f"{series}:N", title=series_title), *tips]
     else:
         line = alt.Chart(frame).mark_line(strokeWidth=2, color=theme.REPORTED).encode(x=x, y=y_enc)
-        point_colour = alt.Color("status:N", title="Figure", scale=alt.Scale(
-            domain=list(theme.STATUS_COLOURS), range=list(theme.STATUS_COLOURS.values())), **hidden)
+        point_colour = status_colour(**hidden)
     drawn = frame[frame[y].notna() & frame["status"].isin(list(theme.STATUS_SHAPES))]
     if log_scale:
         drawn = drawn[drawn[y] > 0]

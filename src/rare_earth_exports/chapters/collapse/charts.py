@@ -96,13 +96,13 @@ def destination_panels_chart(p: PageMeasures, events: pd.DataFrame, sources: pd.
     end = str(p.last)
     control = [k for k in chart_markers(events, p.since, end, [p.product], [p.partner]) if k.kind == "control"][:1]
     panels = []
-    for i, (partner, series) in enumerate(p.panels.items()):
+    for partner, series in p.panels.items():
         frame = charts.month_frame(series)[["date", "month", "value", "status"]]
         frame["value"] = frame["value"].round(2)
         frame["share"] = series["share"].round(2).to_numpy()
         chart = charts.series_chart(
             frame, "value", f"Exports ({unit})", p.since, end, markers=control, height=PANEL_HEIGHT,
-            legend=i == len(p.panels) - 1, axis_title=False,
+            legend=False, axis_title=False,
             tooltip=[alt.Tooltip("share:Q", title="Share of China's total (%)", format=".1f")])
         panels.append(chart.properties(title=charts.panel_title(p.names[partner])))
     rows = panel_rows(p)
@@ -113,5 +113,5 @@ def destination_panels_chart(p: PageMeasures, events: pd.DataFrame, sources: pd.
                      f"each on its own scale. Missing months break the lines. "
                      + newest(rows, "Exports", unit, by="Destination")),
         credit=charts.source_line(panel_source_ids(p), sources), markers=control,
-        panels=[p.names[partner] for partner in p.panels],
+        panels=[p.names[partner] for partner in p.panels], key=charts.key_chart(charts.status_colour(), charts.status_shape()),
         formats={"Exports": ",.1f", "Share of China's total (%)": ".1f"})

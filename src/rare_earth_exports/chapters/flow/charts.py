@@ -135,11 +135,11 @@ def _series_colour(field: str, title: str, order: list[str], legend: bool = True
                      legend=alt.Legend(columns=1) if legend else None)
 
 
-def quote_boxes(q: pd.DataFrame, markets: list[str], legend: bool = True) -> alt.LayerChart:
+def quote_boxes(q: pd.DataFrame, markets: list[str]) -> alt.LayerChart:
     """One product's quotes as boxes (low to high, over the months they apply to) on a log scale,
     so a USD 7 and a USD 300 quote both stay readable; `markets` keeps each market's colour the
-    same in every product's chart."""
-    colour = _series_colour("market_label", "Market", markets, legend)
+    same in every product's chart (the legends are the figure's key, under the grid)."""
+    colour = _series_colour("market_label", "Market", markets, legend=False)
     y = alt.Y("low:Q", title="USD per kg (log scale)", scale=alt.Scale(type="log"))
     tooltip = [alt.Tooltip("product_name:N", title="Product"), alt.Tooltip("market_label:N", title="Market"),
                alt.Tooltip("period:N", title="Period"), alt.Tooltip("low:Q", title="Low, USD/kg", format=",.1f"),
@@ -150,9 +150,9 @@ def quote_boxes(q: pd.DataFrame, markets: list[str], legend: bool = True) -> alt
     boxes = base.mark_rect(opacity=0.3, stroke=None).encode(x=x, x2="date_end:T", y=y, y2="high:Q", color=colour, tooltip=tooltip)
     spans = base.mark_rule(strokeWidth=2).encode(x=x, x2="date_end:T", y=alt.Y("mid:Q", scale=alt.Scale(type="log")),
                                                  color=colour, tooltip=tooltip)
-    shape = _reliability_shape() if legend else _reliability_shape().legend(None)
     marks = base.mark_point(size=60, filled=True).encode(
-        x=alt.X("date_mid:T"), y=alt.Y("mid:Q", scale=alt.Scale(type="log")), color=colour, shape=shape, tooltip=tooltip)
+        x=alt.X("date_mid:T"), y=alt.Y("mid:Q", scale=alt.Scale(type="log")), color=colour,
+        shape=_reliability_shape().legend(None), tooltip=tooltip)
     return alt.layer(boxes, spans, marks).properties(height=QUOTE_HEIGHT)
 
 
@@ -175,11 +175,12 @@ def quotes_chart(flow: FlowPage, data: BookData) -> Figure:
     drawn = df[["product_name", "market_label", "period", "date", "date_end", "date_mid", "low", "high", "mid",
                 "reliability", "publishers"]]
     markets = list(dict.fromkeys(drawn["market_label"]))
-    panels = [quote_boxes(drawn[drawn["product_name"] == name], markets, legend=i == len(products) - 1).properties(title=charts.panel_title(name))
-              for i, name in enumerate(products)]
+    panels = [quote_boxes(drawn[drawn["product_name"] == name], markets).properties(title=charts.panel_title(name))
+              for name in products]
     rows = quote_rows(df)
     return Figure(
         name="price-quotes", title="Price quotes by market", charts=panels, data=rows, panels=products,
+        key=charts.key_chart(_series_colour("market_label", "Market", markets), _reliability_shape()),
         description=("Small charts of price quotes, one per product, inside China, in Europe and elsewhere, as ranges "
                      f"over time on a log scale ({len(rows)} quotes)."),
         credit=PRICE_SOURCE, formats={"Low": ",.1f", "High": ",.1f"})
