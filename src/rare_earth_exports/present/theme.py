@@ -24,8 +24,8 @@ MONTH_COLOURS = {
     "missing": MISSING,
 }
 
-# Series (destinations, products, pairs), kept clear of the status colours (navy, orange) and
-# of the event colours below.
+# Series (destinations, products, pairs), kept clear of the status colours (navy, orange). Event
+# markers are told from series by their form (dashed rules, numbered circles), not their colour.
 SERIES_PALETTE = ["#5e35b1", "#00897b", "#c2185b", "#8d6e63", "#f9a825", "#546e7a", "#7cb342", "#0288d1"]
 
 
