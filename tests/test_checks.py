@@ -78,3 +78,19 @@ def test_only_contradictions_stop_the_build():
 def test_rows_that_do_not_parse_are_left_to_the_schema_checks():
     rows = [row("2025-13", "1"), row("2025-01", "abc"), row("2025-01", "5", "DEU")]
     assert consistency_errors(rows, "f.csv") == []
+
+
+def test_a_two_month_figure_is_a_part_of_the_quarter_and_is_never_split():
+    rows = [row("2026-01/2026-02", "10763"), row("2026-03", "5238"), row("2026-01/2026-03", "16001")]
+    (rec,) = span_checks(rows)
+    assert (rec["period"], rec["parts"], rec["status"]) == ("2026-01/2026-03", "2026-01/2026-02; 2026-03", "agrees")
+    assert (rec["months_known"], rec["sum_of_months"]) == (3, D("16001"))
+    rows[2]["value"] = "18000"
+    (error,) = consistency_errors(rows, "data/observations.csv")
+    assert (error.line, error.value) == (4, "18000") and "3 of 3 months known sum to 16001 t" in str(error)
+
+
+def test_single_months_are_preferred_to_a_span_that_overlaps_them():
+    rows = months(["10", "10", "10"]) + [row("2025-01/2025-02", "20"), row("2025-01/2025-03", "30")]
+    recs = {r["period"]: r for r in span_checks(rows)}
+    assert recs["2025-01/2025-03"]["parts"] == "2025-01; 2025-02; 2025-03"

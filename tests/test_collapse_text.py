@@ -270,6 +270,12 @@ def test_year_against_the_year_before(tmp_path, glued):
             glued["cr_year_change"]) == ("2025", "2024", 1080.0, 1200.0, -10.0)
 
 
+def test_the_year_is_the_last_full_one_before_a_newest_month_inside_a_year(tmp_path, glued):
+    p = measured(tmp_path, [("2024", "WLD", 1200), *monthly("WLD", "2025-01", [90] * 15)], end="2026-03")
+    text.glue_page(p, page_of(p))
+    assert (glued["cr_year"], glued["cr_year_total"], glued["cr_prev_total"]) == ("2025", 1080.0, 1200.0)
+
+
 def test_year_without_a_total_for_the_year_before(tmp_path):
     p = measured(tmp_path, monthly("WLD", "2025-01", [90] * 12), end="2025-12")
     assert text.year_sentence(p) == (
@@ -278,7 +284,8 @@ def test_year_without_a_total_for_the_year_before(tmp_path):
 
 
 def test_year_not_covered_by_the_figures(tmp_path):
-    p = measured(tmp_path, small_world())  # September to December 2025 have no figure
+    rows = [r for r in monthly("WLD", "2025-01", [90] * 12) if r[0] != "2025-06"]  # June 2025 has no figure
+    p = measured(tmp_path, rows, end="2025-12")
     assert text.year_sentence(p) == (
         "The figures do not cover every month of {glue:text}`cr_year`, so no annual total is computed and the year "
         "cannot be compared with the one before.")

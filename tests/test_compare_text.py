@@ -3,6 +3,7 @@ inputs; and the registration: every glued number has its metrics row, and the pr
 numbers as published."""
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from rare_earth_exports.chapters.compare import measures as cmp
 from rare_earth_exports.chapters.compare import text
 from rare_earth_exports.core.load import BookData, load_events, load_observations
+from rare_earth_exports.curate.events import EventRules
 from rare_earth_exports.present.page import Page
 
 US, EU = "the United States", "the European Union"
@@ -350,7 +352,8 @@ def test_settle_text_without_missing_months():
 # --- the page: a small comparison, computed and glued ------------------------------------------
 
 OBS_HEADER = "period,reporter,partner,flow,product,unit,value,status,source_ids,note\n"
-EVENTS_HEADER = "event_id,date,kind,actor,title,affects,source_ids\n"
+EVENTS_HEADER = "event_id,date,kind,status,actor,title,affects,licence_class,source_ids,note\n"
+LICENCE_RULES = EventRules.load(Path(__file__).resolve().parents[1] / "curation")
 
 
 @pytest.fixture
@@ -371,7 +374,8 @@ def small_book(tmp_path):
         ("six", "2025-06-02", "license", "CHN", "Six-month licences for suppliers of carmakers", "magnets;USA"),
         ("said", "2025-06-10", "statement", "EU", "EU firms say licences are slow", "magnets;EU"),
     ]
-    text_ = EVENTS_HEADER + "".join(f'{i},{d},{k},{a},"{t}",{f},src-{i}\n' for i, d, k, a, t, f in events)
+    text_ = EVENTS_HEADER + "".join(f'{i},{d},{k},happened,{a},"{t}",{f},{LICENCE_RULES.licence_class(t, k)},src-{i},\n'
+                                    for i, d, k, a, t, f in events)
     (tmp_path / "events.csv").write_text(text_, encoding="utf-8")
     products = pd.DataFrame({"product": ["magnets", "terbium"], "name": ["Rare-earth magnets", "Terbium products"],
                              "controlled_since": ["2025-04-04", ""]})

@@ -2,6 +2,7 @@
 
 import datetime
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,9 +11,11 @@ from rare_earth_exports.chapters.compare import licensing
 from rare_earth_exports.chapters.compare import measures as cmp
 from rare_earth_exports.core.load import load_events, load_observations
 from rare_earth_exports.core.series import Swing
+from rare_earth_exports.curate.events import EventRules
 
 OBS_HEADER = "period,reporter,partner,flow,product,unit,value,status,source_ids,note\n"
-EVENTS_HEADER = "event_id,date,kind,actor,title,affects,source_ids\n"
+EVENTS_HEADER = "event_id,date,kind,status,actor,title,affects,licence_class,source_ids,note\n"
+LICENCE_RULES = EventRules.load(Path(__file__).resolve().parents[1] / "curation")
 
 
 def observations(tmp_path, rows):
@@ -29,7 +32,8 @@ def observations(tmp_path, rows):
 
 def events(tmp_path, rows):
     """rows: (event_id, date, kind, actor, title, affects)."""
-    text = EVENTS_HEADER + "".join(f'{i},{d},{k},{a},"{t}",{f},src-{i}\n' for i, d, k, a, t, f in rows)
+    text = EVENTS_HEADER + "".join(f'{i},{d},{k},happened,{a},"{t}",{f},{LICENCE_RULES.licence_class(t, k)},src-{i},\n'
+                                   for i, d, k, a, t, f in rows)
     (tmp_path / "events.csv").write_text(text, encoding="utf-8")
     return load_events(tmp_path)
 
@@ -259,20 +263,6 @@ def test_month_test_uses_each_sides_own_change_and_the_common_months_for_the_gap
 
 
 # --- the licensing record --------------------------------------------------------------------
-
-@pytest.mark.parametrize("title, kind, expected", [
-    ("Six-month licences for suppliers of GM, Ford, Stellantis", "license", "time-limited licence"),
-    ("First one-year 'general licences' to three magnet makers", "license", "general licence"),
-    ("CLEPA: approval rate rises from 25% to 60%", "statement", "approval figures"),
-    ("US magnet firm got 5 of 180 licences", "license", "approval figures"),
-    ("Military end-user applications to be denied in principle", "control", "end-user exclusion"),
-    ("MOFCOM offers 'green channel' for EU licence applications", "relaxation", "priority channel"),
-    ("China begins issuing licences to European firms", "license", "licences granted"),
-    ("Greer: magnet flows 'about halfway' restored", "statement", ""),
-])
-def test_licence_class(title, kind, expected):
-    assert licensing.licence_class(title, kind) == expected
-
 
 def test_licence_months():
     assert licensing.licence_months("Six-month licences for suppliers") == 6

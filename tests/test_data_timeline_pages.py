@@ -14,7 +14,7 @@ from rare_earth_exports.present.page import Page
 
 from series_helpers import observations
 
-EVENTS_HEADER = "event_id,date,kind,actor,title,affects,source_ids\n"
+EVENTS_HEADER = "event_id,date,kind,status,actor,title,affects,licence_class,source_ids,note\n"
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def events(tmp_path):
             ("t1", "2025-10-30", "truce", "USA;CHN", "Busan", "magnets;all"),
             ("s1", "2025-12", "statement", "EU", "Licences slow", "magnets;EU"),
             ("late", "2026-01-05", "control", "CHN", "After the window", "magnets;all")]
-    text = EVENTS_HEADER + "".join(f'{i},{d},{k},{a},"{t}",{f},src-{i}\n' for i, d, k, a, t, f in rows)
+    text = EVENTS_HEADER + "".join(f'{i},{d},{k},happened,{a},"{t}",{f},,src-{i},\n' for i, d, k, a, t, f in rows)
     (tmp_path / "events.csv").write_text(text, encoding="utf-8")
     return load_events(tmp_path)
 

@@ -70,3 +70,8 @@ def test_derive_observations_marks_rows_and_credits_every_source():
 def test_series_are_kept_apart():
     rows = [obs("2025-01/2025-02", "30", "a"), obs("2025-01", "10", "a", partner="USA")]
     assert derive_observations(rows) == []
+
+
+def test_a_two_month_figure_is_never_split_into_months():
+    known = {"2026-01/2026-02": D("10763"), "2026-03": D("5238"), "2026-01/2026-03": D("16001")}
+    assert derive_series(known) == {}

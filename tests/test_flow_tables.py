@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
@@ -58,3 +60,9 @@ def test_premium_table_names_who_reported_the_quotes(page):
     assert list(t["Product"]) == ["Yttrium oxide", "Neodymium oxide"]
     assert list(t["Reported by"]) == ["china.example, europe.example"] * 2
     assert list(t["Premium, low"]) == ["20.00", "1.20"]
+
+
+def test_the_pages_year_is_the_last_full_year_before_its_last_month():
+    scope = dataclasses.replace(SCOPE, end="2026-03")
+    assert (scope.year, scope.prior, scope.year_end) == (2025, 2024, "2025-12")
+    assert (SCOPE.year, SCOPE.year_end) == (2025, "2025-12")

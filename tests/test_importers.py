@@ -290,19 +290,19 @@ def test_import_into_with_nothing_new_rewrites_the_files_byte_for_byte(data_dir)
 
 def test_import_into_adds_a_new_month_and_touches_nothing_else(data_dir):
     old = _lines(data_dir / "observations.csv")
-    result = gacc("gacc_no_date_cny.csv", period="2026-01")
+    result = gacc("gacc_no_date_cny.csv", period="2026-04")
     report = import_into(data_dir, result, SOURCE)
-    assert report.added == [("2026-01", "CHN", "WLD", "export", "magnets", "t"),
-                            ("2026-01", "CHN", "WLD", "export", "terbium", "kg")]
+    assert report.added == [("2026-04", "CHN", "WLD", "export", "magnets", "t"),
+                            ("2026-04", "CHN", "WLD", "export", "terbium", "kg")]
     assert (report.replaced, report.unchanged, report.rederived, report.source_added) == ([], [], [], True)
     new = _lines(data_dir / "observations.csv")
     assert [line for line in new if line not in old] == [
-        "2026-01,CHN,WLD,export,magnets,t,5716.95,reported,gacc-test,",
-        "2026-01,CHN,WLD,export,terbium,kg,1850,reported,gacc-test,",
+        "2026-04,CHN,WLD,export,magnets,t,5716.95,reported,gacc-test,",
+        "2026-04,CHN,WLD,export,terbium,kg,1850,reported,gacc-test,",
     ]
     assert [line for line in new if line in old] == old  # every old row, in the same order
     # sorted within its series: after the last WLD magnets tonnage month
-    assert new[new.index("2026-01,CHN,WLD,export,magnets,t,5716.95,reported,gacc-test,") - 1].startswith("2025-12,")
+    assert new[new.index("2026-04,CHN,WLD,export,magnets,t,5716.95,reported,gacc-test,") - 1].startswith("2026-03,")
 
 
 def test_import_into_reports_replaced_and_unchanged_figures(data_dir):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rare_earth_exports.core.periods import PERIOD_PATTERN, Month, PeriodError, is_contiguous, month_range, months_of, period_for, period_in_words, period_kind, sort_key
+from rare_earth_exports.core.periods import PERIOD_PATTERN, Month, PeriodError, is_contiguous, last_full_year, month_range, months_of, period_for, period_in_words, period_kind, sort_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,3 +94,9 @@ def test_the_schema_uses_the_same_period_pattern():
     patterns = {f["constraints"]["pattern"] for r in schema["resources"] for f in r["schema"]["fields"]
                 if f["name"] == "period" and "pattern" in f.get("constraints", {})}
     assert patterns == {PERIOD_PATTERN}
+
+
+def test_last_full_year_is_the_latest_december_at_or_before_a_month():
+    assert last_full_year(2026, 3) == 2025
+    assert last_full_year(2025, 12) == 2025
+    assert last_full_year(2026, 1) == 2025

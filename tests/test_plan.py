@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from rare_earth_exports.build.plan import PlanError, build_plan, notebook_parameters, qualifying_partners
+from rare_earth_exports.build.plan import PlanError, build_plan, notebook_parameters
+from rare_earth_exports.core.series import qualifying_partners
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,6 +1,7 @@
-"""reconcile.py: every reported row ends used, merged or excluded, by the stated rules."""
+"""curate/rules.py: every reported row ends used, merged or excluded, by the stated rules."""
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ PRODUCT_MAP = [
      "reason": "The quotes are for the oxide."},
 ]
 CORRECTION_COLUMNS = ["source_url_contains", "period", "partner", "product", "value", "action", "new_value", "reason"]
+EVENT_RULES = ("event_kinds.csv", "event_status.csv", "licence_classes.csv")
+REPO_CURATION = Path(__file__).resolve().parents[1] / "curation"
 
 
 def write(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -36,7 +39,7 @@ def fig(period, value, url, partner="WLD", product="magnets", metric="level", un
 @pytest.fixture
 def run(tmp_path):
     """curate() over the given rows (one figure file) and rules; returns the tables."""
-    def _run(rows, corrections=(), weak=()):
+    def _run(rows, corrections=(), weak=(), excluded=()):
         sources, curation = tmp_path / "sources", tmp_path / "curation"
         sources.mkdir()
         curation.mkdir()
@@ -46,7 +49,11 @@ def run(tmp_path):
              "affects": "magnets", "source_url": "https://gov.example/a"}])
         write(curation / "product_map.csv", list(PRODUCT_MAP[0]), PRODUCT_MAP)
         write(curation / "corrections.csv", CORRECTION_COLUMNS, list(corrections))
-        write(curation / "source_flags.csv", ["domain", "reason"], [{"domain": d, "reason": "invents quotes"} for d in weak])
+        write(curation / "source_flags.csv", ["domain", "reliability", "reason"],
+              [{"domain": d, "reliability": "weak", "reason": "invents quotes"} for d in weak]
+              + [{"domain": d, "reliability": "excluded", "reason": "a casino page"} for d in excluded])
+        for name in EVENT_RULES:
+            shutil.copyfile(REPO_CURATION / name, curation / name)
         return curate(Press([sources / "reported_magnets_world.csv"], [sources / "reported_events.csv"]), curation)
     return _run
 
@@ -229,3 +236,46 @@ def test_events_carry_no_sentences_from_the_sources(run):
     assert event["event_id"] == "2025-04-04-controls-b-take-b-effect"
     assert "detail" not in event and "quote" not in event
     assert event["source_ids"] == source_id_for("https://gov.example/a")
+
+
+def test_an_excluded_site_sets_nothing_and_says_why(run):
+    t = run([fig("2026-01", "53", "https://rbtfl.example/x", product="dysprosium", metric="price_usd_per_kg", unit="USD/kg"),
+             fig("2025-05", "46", "https://casino.example/1"), fig("2025-05", "46", "https://a.example/1")],
+            excluded=["rbtfl.example", "casino.example"])
+    log = log_of(t)
+    assert [log[n]["decision"] for n in (2, 3, 4)] == ["excluded", "excluded", "used"]
+    assert log[2]["reason"] == "excluded source: a casino page"
+    assert t["prices"] == []
+    (row,) = t["observations"]
+    assert row["source_ids"] == source_id_for("https://a.example/1")
+    reliability = {s["source_id"]: s["reliability"] for s in t["sources"]}
+    assert reliability[source_id_for("https://casino.example/1")] == "excluded"
+
+
+def test_relabelled_partner_rounding_and_range_high_come_from_corrections(run):
+    def correction(url, period, partner, value, action, new_value, product="magnets"):
+        return {"source_url_contains": url, "period": period, "partner": partner, "product": product, "value": value,
+                "action": action, "new_value": new_value, "reason": f"{action} because."}
+    t = run([fig("2026-02-YTD", "44", "https://r.example/1", partner="EU27", metric="share_pct", unit="pct"),
+             fig("2025", "62585", "https://reuters.example/1", product="rare_earths"),
+             fig("2025", "62580", "https://tass.example/1", product="rare_earths"),
+             fig("2026-01", "111", "https://smm.example/1", partner="CHN", product="dysprosium", metric="price_usd_per_kg", unit="USD/kg")],
+            corrections=[correction("r.example", "2026-02-YTD", "EU27", "44", "set_partner", "EUROPE"),
+                         correction("tass.example", "2025", "WLD", "62580", "set_rounding", "10", "rare_earths"),
+                         correction("smm.example", "2026-01", "CHN", "111", "set_high", "131", "dysprosium")])
+    by_key = {(o["period"], o["partner"], o["unit"]): o for o in t["observations"]}
+    share = by_key[("2026-01/2026-02", "EUROPE", "pct")]
+    assert (share["value"], share["note"]) == ("44", "correction: set_partner because.")
+    assert by_key[("2025", "WLD", "t")]["value"] == "62585"
+    log = log_of(t)
+    assert log[2]["partner"] == "EU27", "the log keeps the partner as reported"
+    assert (log[4]["decision"], log[4]["reason"]) == ("merged", "rounding variant of 62585")
+    (price,) = t["prices"]
+    assert (price["low"], price["high"]) == ("111", "131") and price["note"] == "correction: set_high because."
+
+
+def test_a_rounding_that_is_not_a_power_of_ten_stops_curation(run):
+    bad = {"source_url_contains": "a.example", "period": "2025", "partner": "WLD", "product": "magnets",
+           "value": "62580", "action": "set_rounding", "new_value": "5", "reason": "?"}
+    with pytest.raises(CurationError, match=r"set_rounding takes the unit the figure was rounded to \(10, 100, ...\), not '5'"):
+        run([fig("2025", "62580", "https://a.example/1")], corrections=[bad])

@@ -35,8 +35,8 @@ def data_files(folder: Path, holds: tuple[str, ...] = ("figures", "events")) -> 
     return {f["name"]: f["holds"] for f in origin(folder)["files"] if f["holds"] in holds}
 
 
-def test_there_are_the_two_gathered_vintages():
-    assert [v.name for v in VINTAGES] == ["2025-12", "2026-03"]
+def test_there_are_the_two_gathered_vintages_and_the_book_teams_events():
+    assert [v.name for v in VINTAGES] == ["2025-12", "2026-03", "book-2026-11-30"]
 
 
 @pytest.mark.parametrize("folder", VINTAGES, ids=lambda p: p.name)
@@ -80,7 +80,14 @@ def test_every_stated_percentage_points_to_its_row(folder):
         assert p["of_row_figure"] in (("yes", "no") if files[p["input_file"]] == "figures" else ("",)), where
 
 
-@pytest.mark.parametrize("folder", VINTAGES, ids=lambda p: p.name)
+EXTRACTED = [v for v in VINTAGES if data_files(v, ("corrections",))]
+
+
+def test_only_the_book_teams_folder_was_not_extracted_from_excerpts():
+    assert [v.name for v in VINTAGES if v not in EXTRACTED] == ["book-2026-11-30"]
+
+
+@pytest.mark.parametrize("folder", EXTRACTED, ids=lambda p: p.name)
 def test_every_hand_correction_names_a_row_and_says_why(folder):
     columns, corrections = read(folder / "extraction_corrections.csv")
     assert columns == CORRECTION_FIELDS
@@ -115,7 +122,7 @@ def test_the_customs_manifest_has_its_columns_and_every_kept_file():
 
 def test_curation_reads_only_folders_of_the_repository():
     spec = yaml.safe_load((ROOT / "curation" / "inputs.yml").read_text(encoding="utf-8"))
-    assert spec["press"] == ["sources/press/2025-12"]
+    assert spec["press"] == ["sources/press/2025-12", "sources/press/2026-03", "sources/press/book-2026-11-30"]
     assert spec["customs"] == "sources/customs"
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from ..core.series import qualifying_partners
+
 PARAMETERS_FILE = "parameters.yml"
 # Set by the build itself, never in parameters.yml: the data folder, and the page's chapter and
 # name (its output path under book/, without extension), which metrics.csv records.
@@ -39,16 +41,6 @@ class Job:
     @property
     def page(self) -> str:
         return Path(self.output).with_suffix("").as_posix().removeprefix("book/")
-
-
-def qualifying_partners(obs: pd.DataFrame, rule: dict) -> list[str]:
-    """Partners with at least `min_months` monthly figures of `product` from `since` on."""
-    sel = obs[(obs["product"] == rule["product"]) & (obs["flow"] == rule.get("flow", "export"))
-              & (obs["n_months"] == 1) & (~obs["partner"].isin(rule.get("exclude", ["WLD"])))]
-    if "since" in rule:
-        sel = sel[sel["first_month"] >= pd.Period(rule["since"], "M")]
-    counts = sel.groupby("partner")["period"].nunique()
-    return sorted(counts[counts >= int(rule.get("min_months", 1))].index)
 
 
 LATEST = "latest"

@@ -123,6 +123,11 @@ def period_in_words(period: str) -> str:
     return f"{first.in_words()} to {last.in_words()}"
 
 
+def last_full_year(year: int, month: int) -> int:
+    """The latest calendar year whose December is at or before the given month (March 2026 -> 2025)."""
+    return year if month == 12 else year - 1
+
+
 def sort_key(period: str) -> tuple[int, int]:
     """Orders periods by their first month, shorter periods first."""
     months = months_of(period)

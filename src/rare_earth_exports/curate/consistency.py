@@ -1,7 +1,8 @@
 """Consistency checks between figures that should agree.
 
 - A partner's value never exceeds the world value for the same product, unit and period.
-- Months add up to the totals that cover them (year-to-date, annual): agreement within
+- Months (and shorter published spans, such as a two-month figure) add up to the totals that
+  cover them (year-to-date, annual): agreement within
   `tolerance` is expected (published figures are rounded); a larger gap is listed as a
   disagreement for the book to show; parts that exceed their total, or months that miss a
   complete total by more than `CONTRADICTION_PCT`, are a contradiction that stops the build.
@@ -54,31 +55,50 @@ def partner_above_world(rows: list[dict], label: str, lines: list[int] | None = 
     return errors
 
 
-def span_checks(rows: list[dict], lines: list[int] | None = None) -> list[dict]:
-    """One record per total (a span or year) that has months inside it.
+def _parts(total: str, periods: dict[str, tuple[int, dict, Decimal]]) -> list[str]:
+    """The known periods inside `total` that add up towards it: its single months, then spans
+    (longest first) over months no single month covers, e.g. January-February 2026 (a two-month
+    figure) and March 2026 inside the first quarter. Parts never overlap."""
+    inside = set(months_of(total))
+    singles = [p for p in periods if len(months_of(p)) == 1 and months_of(p)[0] in inside]
+    covered = {months_of(p)[0] for p in singles}
+    spans = sorted((p for p in periods if p != total and len(months_of(p)) > 1 and set(months_of(p)) <= inside),
+                   key=lambda p: (-len(months_of(p)), sort_key(p)))
+    chosen = list(singles)
+    for p in spans:
+        if not set(months_of(p)) & covered:
+            chosen.append(p)
+            covered |= set(months_of(p))
+    return sorted(chosen, key=sort_key)
 
-    status: `agrees`, `disagrees` (complete months off by more than the tolerance),
-    `contradicts` (parts above the total, or complete months off by more than 5 %), or
-    `incomplete` (some months unknown; nothing to compare).
+
+def span_checks(rows: list[dict], lines: list[int] | None = None) -> list[dict]:
+    """One record per total (a span or year) that has known parts inside it.
+
+    Parts are single months and, for months no single figure covers, shorter published spans
+    (see `_parts`). status: `agrees`, `disagrees` (complete parts off by more than the
+    tolerance), `contradicts` (parts above the total, or complete parts off by more than 5 %),
+    or `incomplete` (some months unknown; nothing to compare).
     """
     series: dict[tuple, dict[str, tuple[int, dict, Decimal]]] = defaultdict(dict)
     for line, row, value in _numeric(rows, lines):
         series[(row["partner"], *(row[k] for k in SERIES))][row["period"]] = (line, row, value)
     records = []
     for key, periods in series.items():
-        months = {months_of(p)[0]: v for p, v in periods.items() if len(months_of(p)) == 1}
         for period, (line, row, total) in periods.items():
             inside = months_of(period)
             if len(inside) == 1:
                 continue
-            known = [months[m] for m in inside if m in months]
-            if not known:
+            parts = _parts(period, periods)
+            if not parts:
                 continue
-            parts = sum((v for _, _, v in known), Decimal(0))
+            known = [periods[p] for p in parts]
+            n_known = sum(len(months_of(p)) for p in parts)
+            summed = sum((v for _, _, v in known), Decimal(0))
             derived_from_total = any(period in (r.get("note") or "") for _, r, _ in known)
             tol = tolerance(total, len(known))
-            diff = parts - total
-            if len(known) == len(inside):
+            diff = summed - total
+            if n_known == len(inside):
                 pct = abs(diff) / total * 100 if total else Decimal(0)
                 status = ("agrees" if abs(diff) <= tol else
                           "contradicts" if pct > CONTRADICTION_PCT else "disagrees")
@@ -86,9 +106,9 @@ def span_checks(rows: list[dict], lines: list[int] | None = None) -> list[dict]:
                 status = "contradicts" if diff > tol else "incomplete"
             records.append({
                 "partner": key[0], "flow": key[2], "product": key[3], "unit": key[4],
-                "period": period, "line": line, "total": total, "months_known": len(known),
-                "months_in_period": len(inside), "sum_of_months": parts, "difference": diff,
-                "tolerance": tol, "status": status, "uses_derived_month": derived_from_total,
+                "period": period, "line": line, "total": total, "months_known": n_known,
+                "months_in_period": len(inside), "parts": "; ".join(parts), "sum_of_months": summed,
+                "difference": diff, "tolerance": tol, "status": status, "uses_derived_month": derived_from_total,
             })
     records.sort(key=lambda r: (r["product"], r["flow"], r["partner"], r["unit"], sort_key(r["period"])))
     return records

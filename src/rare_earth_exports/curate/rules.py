@@ -6,8 +6,10 @@ Every input row ends in exactly one decision, written to `data/reconciliation.cs
   its source is listed with that row;
 - `excluded`: it is left out, with the reason.
 The rules, in the order they apply:
-1. corrections in `curation/corrections.csv` (relabel a period or product, or exclude), each
-   with a written reason;
+0. rows from sites `curation/source_flags.csv` marks `excluded` are left out, with its reason;
+1. corrections in `curation/corrections.csv` (relabel a period, product or partner, state the
+   rounding a figure was published with, give the high end of a range whose row holds only
+   the low end, or exclude), each with a written reason;
 2. the product map in `curation/product_map.csv` (which raw categories the book uses);
 3. for each key, rows from sources flagged weak in `curation/source_flags.csv` never set a
    value: they are merged when they agree with a reliable row, excluded otherwise;
@@ -32,6 +34,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from .derive import derive_observations
+from .errors import CurationError
+from .events import EVENT_FIELDS, EventRules, curate_events
 from ..core.periods import months_of, sort_key
 
 if TYPE_CHECKING:
@@ -45,7 +49,6 @@ OBSERVATION_FIELDS = [
 ]
 PRICE_FIELDS = ["product", "market", "period", "low", "high", "unit", "source_ids", "reliability", "note"]
 SOURCE_FIELDS = ["source_id", "publisher", "title", "url", "published", "reliability", "reliability_note"]
-EVENT_FIELDS = ["event_id", "date", "kind", "actor", "title", "affects", "source_ids"]
 LOG_FIELDS = [
     "input_file", "input_line", "source_id", "period", "partner", "product", "metric", "value",
     "unit", "decision", "curated_table", "curated_key", "reason",
@@ -53,10 +56,6 @@ LOG_FIELDS = [
 CURATED_FILES = ("observations.csv", "prices.csv", "sources.csv", "events.csv", "reconciliation.csv")
 DEFAULT_RELIABILITY = "relay"
 DEFAULT_RELIABILITY_NOTE = "Press relay of China customs (GACC) figures or of a named market assessment."
-
-
-class CurationError(ValueError):
-    """An input the curation rules do not cover (a new category, an unknown period form)."""
 
 
 @dataclass
@@ -80,10 +79,14 @@ class InputRow:
     flow: str = ""
     curated_unit: str = ""
     reported_period: str = ""
+    reported_partner: str = ""
     reported_product: str = ""
+    range_high: str = ""  # the high end of a range whose row holds only the low (set by a correction)
+    places: int | None = None  # decimal places the figure is published to (precision(value) unless a correction says)
 
     def __post_init__(self) -> None:
-        self.reported_period, self.reported_product = self.period, self.product
+        self.reported_period, self.reported_partner, self.reported_product = self.period, self.partner, self.product
+        self.places = precision(self.value)
 
     @property
     def number(self) -> Decimal:
@@ -95,18 +98,29 @@ class InputRow:
         self.decision, self.curated_table, self.curated_key, self.reason = decision, table, key, reason
 
 
+SITE_FLAGS = ("weak", "excluded")
+
+
 @dataclass
 class Rules:
     weak_domains: dict[str, str]
     product_map: dict[tuple[str, str], dict[str, str]]
     corrections: list[dict[str, str]] = field(default_factory=list)
+    excluded_domains: dict[str, str] = field(default_factory=dict)
+    events: EventRules | None = None
 
     @classmethod
     def load(cls, curation_dir: Path) -> "Rules":
-        weak = {r["domain"]: r["reason"] for r in _read_csv(curation_dir / "source_flags.csv")}
+        flags = _read_csv(curation_dir / "source_flags.csv")
+        for line, r in enumerate(flags, start=2):
+            if r["reliability"] not in SITE_FLAGS:
+                raise CurationError(f"curation/source_flags.csv:{line}: reliability {r['reliability']!r}; "
+                                    f"expected one of {', '.join(SITE_FLAGS)}")
+        weak = {r["domain"]: r["reason"] for r in flags if r["reliability"] == "weak"}
+        excluded = {r["domain"]: r["reason"] for r in flags if r["reliability"] == "excluded"}
         pmap = {(r["raw_product"], r["kind"]): r for r in _read_csv(curation_dir / "product_map.csv")}
         corrections = _read_csv(curation_dir / "corrections.csv")
-        return cls(weak, pmap, corrections)
+        return cls(weak, pmap, corrections, excluded, EventRules.load(curation_dir))
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -150,12 +164,20 @@ def title_from_url(url: str) -> str:
     return f"Page on {domain_of(url)}"
 
 
-def weak_reason(url: str, rules: Rules) -> str | None:
+def _flag(url: str, domains: dict[str, str]) -> str | None:
     dom = domain_of(url)
-    for flagged, reason in rules.weak_domains.items():
+    for flagged, reason in domains.items():
         if dom == flagged or dom.endswith("." + flagged):
             return reason
     return None
+
+
+def weak_reason(url: str, rules: Rules) -> str | None:
+    return _flag(url, rules.weak_domains)
+
+
+def excluded_reason(url: str, rules: Rules) -> str | None:
+    return _flag(url, rules.excluded_domains)
 
 
 # --- figures -----------------------------------------------------------------------------
@@ -175,9 +197,15 @@ def precision(value: str) -> int:
     return -(len(value) - len(stripped)) if stripped else 0
 
 
-def agrees(a: str, b: str) -> bool:
-    """True when two figures are the same up to the rounding of the coarser one."""
-    unit = Decimal(10) ** -min(precision(a), precision(b))
+def agrees(a: str, b: str, places_a: int | None = None, places_b: int | None = None) -> bool:
+    """True when two figures are the same up to the rounding of the coarser one.
+
+    `places_*` override the decimal places read from the figure (a correction may state that a
+    figure was published rounded, e.g. to tens: -1).
+    """
+    pa = precision(a) if places_a is None else places_a
+    pb = precision(b) if places_b is None else places_b
+    unit = Decimal(10) ** -min(pa, pb)
     return abs(Decimal(a) - Decimal(b)) <= unit
 
 
@@ -194,6 +222,15 @@ def _apply_corrections(row: InputRow, rules: Rules) -> bool:
                 row.period = c["new_value"]
             elif c["action"] == "set_product":
                 row.product = c["new_value"]
+            elif c["action"] == "set_partner":
+                row.partner = c["new_value"]
+            elif c["action"] == "set_high":
+                row.range_high = c["new_value"]
+            elif c["action"] == "set_rounding":
+                if not re.fullmatch(r"10+", c["new_value"]):
+                    raise CurationError("curation/corrections.csv: set_rounding takes the unit the figure was "
+                                        f"rounded to (10, 100, ...), not {c['new_value']!r}")
+                row.places = 1 - len(c["new_value"])
             else:
                 raise CurationError(f"curation/corrections.csv: unknown action {c['action']!r}")
             row.reason = "correction: " + c["reason"]
@@ -205,6 +242,8 @@ def _metric_unit(row: InputRow) -> tuple[str, str]:
         return "volume", row.unit
     if row.metric == "value_usd":
         return "volume", "USD"
+    if row.metric == "share_pct":
+        return "volume", "pct"
     if row.metric == "price_usd_per_kg":
         return "price", "USD/kg"
     raise CurationError(f"{row.file}:{row.line}: unknown metric {row.metric!r}")
@@ -212,14 +251,14 @@ def _metric_unit(row: InputRow) -> tuple[str, str]:
 
 def _cluster(rows: list[InputRow]) -> list[list[InputRow]]:
     """Groups rows whose figures agree, best figure first in each group."""
-    remaining = sorted(rows, key=lambda r: (-precision(r.value), r.value))
+    remaining = sorted(rows, key=lambda r: (-r.places, r.value))
     clusters = []
     while remaining:
         counts = defaultdict(set)
         for r in remaining:
             counts[r.value].add(r.source_id)
-        head = max(remaining, key=lambda r: (precision(r.value), len(counts[r.value]), -float(r.value)))
-        members = [r for r in remaining if agrees(r.value, head.value)]
+        head = max(remaining, key=lambda r: (r.places, len(counts[r.value]), -float(r.value)))
+        members = [r for r in remaining if agrees(r.value, head.value, r.places, head.places)]
         members.sort(key=lambda r: (r.value != head.value, r.file, r.line))
         clusters.append(members)
         remaining = [r for r in remaining if r not in members]
@@ -228,7 +267,7 @@ def _cluster(rows: list[InputRow]) -> list[list[InputRow]]:
 
 def _cluster_rank(cluster: list[InputRow]) -> tuple:
     latest = max((r.published for r in cluster if r.published), default="")
-    return (len({r.source_id for r in cluster}), precision(cluster[0].value), latest)
+    return (len({r.source_id for r in cluster}), cluster[0].places, latest)
 
 
 def _fmt_value(value: Decimal | str) -> str:
@@ -255,7 +294,7 @@ def _curate_observations(rows: list[InputRow]) -> list[dict]:
         chosen = winner[0]
         notes = []
         for r in weak:
-            if agrees(r.value, chosen.value):
+            if agrees(r.value, chosen.value, r.places, chosen.places):
                 r.decide("merged", "observations", key, "weak source agreeing with reliable sources")
                 winner.append(r)
             else:
@@ -289,7 +328,7 @@ def _curate_prices(rows: list[InputRow]) -> list[dict]:
         quotes[(r.product, r.partner, r.period, r.url)].append(r)
     by_range: dict[tuple, list[tuple[list[InputRow], Decimal, Decimal]]] = defaultdict(list)
     for (product, market, period, _url), members in quotes.items():
-        values = [r.number for r in members]
+        values = [r.number for r in members] + [Decimal(r.range_high) for r in members if r.range_high]
         lo, hi = min(values), max(values)
         by_range[(product, market, period, _fmt_value(lo), _fmt_value(hi))].append((members, lo, hi))
     curated = []
@@ -332,6 +371,10 @@ def curate(press: Press, curation_dir: Path) -> dict[str, list[dict]]:
     for r in rows:
         r.source_id = source_id_for(r.url)
         r.weak = weak_reason(r.url, rules) is not None
+        excluded = excluded_reason(r.url, rules)
+        if excluded:
+            r.decide("excluded", reason="excluded source: " + excluded)
+            continue
         if not _apply_corrections(r, rules):
             continue
         kind, unit = _metric_unit(r)
@@ -362,7 +405,7 @@ def curate(press: Press, curation_dir: Path) -> dict[str, list[dict]]:
     if undecided:
         raise AssertionError("rows without a decision: " + ", ".join(undecided))
 
-    events, event_urls = _curate_events(press.events)
+    events, event_urls = curate_events(press.events, rules.events, source_id_for)
     published: dict[str, set[str]] = defaultdict(set)
     urls = {r.url for r in rows} | set(event_urls)
     for r in rows:
@@ -370,16 +413,16 @@ def curate(press: Press, curation_dir: Path) -> dict[str, list[dict]]:
             published[r.url].add(r.published)
     sources = []
     for url in urls:
-        reason = weak_reason(url, rules)
+        excluded, weak = excluded_reason(url, rules), weak_reason(url, rules)
         sources.append({
             "source_id": source_id_for(url), "publisher": domain_of(url), "title": title_from_url(url),
             "url": url, "published": min(published[url]) if published[url] else "",
-            "reliability": "weak" if reason else DEFAULT_RELIABILITY,
-            "reliability_note": reason or DEFAULT_RELIABILITY_NOTE,
+            "reliability": "excluded" if excluded else "weak" if weak else DEFAULT_RELIABILITY,
+            "reliability_note": excluded or weak or DEFAULT_RELIABILITY_NOTE,
         })
     log = [{
         "input_file": r.file, "input_line": r.line, "source_id": r.source_id,
-        "period": r.reported_period, "partner": r.partner, "product": r.reported_product, "metric": r.metric,
+        "period": r.reported_period, "partner": r.reported_partner, "product": r.reported_product, "metric": r.metric,
         "value": r.value, "unit": r.unit, "decision": r.decision, "curated_table": r.curated_table,
         "curated_key": r.curated_key, "reason": r.reason,
     } for r in rows]
@@ -394,28 +437,6 @@ def curate(press: Press, curation_dir: Path) -> dict[str, list[dict]]:
 
 def observation_sort_key(o: dict) -> tuple:
     return (o["product"], o["flow"], o["partner"], o["unit"], sort_key(o["period"]))
-
-
-def _curate_events(paths: list[Path]) -> tuple[list[dict], list[str]]:
-    """Dated events: date, kind, actor, our short title, what they affect, and the source.
-
-    The pages' sentences are not in the press vintages, and not in the data package.
-    """
-    events, urls, seen = [], [], set()
-    for rec, path in ((rec, path) for path in paths for rec in _read_csv(path)):
-        url = rec["source_url"].strip()
-        urls.append(url)
-        slug = re.sub(r"[^a-z0-9]+", "-", rec["title"].lower()).strip("-")[:48].rstrip("-")
-        event_id = f"{rec['date']}-{slug}"
-        if event_id in seen:
-            raise CurationError(f"{path.name}: two events share id {event_id}")
-        seen.add(event_id)
-        events.append({
-            "event_id": event_id, "date": rec["date"], "kind": rec["kind"], "actor": rec["actor"],
-            "title": rec["title"], "affects": rec["affects"], "source_ids": source_id_for(url),
-        })
-    events.sort(key=lambda e: (e["date"], e["event_id"]))
-    return events, urls
 
 
 def write_data_package(tables: dict[str, list[dict]], data_dir: Path) -> None:

@@ -4,8 +4,9 @@ The schema in `datapackage.json` is the single source of truth: types, required 
 patterns, primary and foreign keys are checked by the `frictionless` library. Around it come
 what a schema cannot express or says poorly: the file itself (encoding, quotes, blank lines,
 cells per line, the header), numbers written in full (no thousands separators, no NaN),
-periods and dates that exist, list-valued foreign keys (`source_ids`), price ranges, partners
-above the world total and totals contradicted by their months (checks.py).
+periods and dates that exist, list-valued foreign keys (`source_ids`), price ranges, shares
+above 100 %, scheduled events without their reason, partners above the world total and totals
+contradicted by their months (consistency.py).
 Every problem in every file is collected and reported at once, each naming the file, the line
 (as an editor counts them), the column, the value found, what was expected and a hint.
 """
@@ -423,6 +424,16 @@ def _cell_errors(table: Table, resource: dict, ids: dict[str, set[str]]) -> list
                 if item not in ids[target]:
                     out.append(DataError(table.label, line, fk["field"], item, f"an id listed in {target}.csv",
                                          _spaces_hint(item) or "add the source to sources.csv or fix the id"))
+    if table.name == "observations":
+        for row, line in zip(table.rows, table.lines):
+            if row["unit"] == "pct" and NUMBER_RE.fullmatch(row["value"].strip()) and float(row["value"]) > 100:
+                out.append(DataError(table.label, line, "value", row["value"], "a share of at most 100 (unit pct)",
+                                     "a share in percent of all destinations cannot exceed the whole"))
+    if table.name == "events":
+        for row, line in zip(table.rows, table.lines):
+            if row["status"] == "scheduled" and not row["note"].strip():
+                out.append(DataError(table.label, line, "note", row["note"], "the reason a scheduled event's outcome is not given",
+                                     "curation/event_status.csv gives it; a scheduled event never stands without it"))
     if table.name == "prices":
         for row, line in zip(table.rows, table.lines):
             if NUMBER_RE.fullmatch(row["low"].strip()) and NUMBER_RE.fullmatch(row["high"].strip()):

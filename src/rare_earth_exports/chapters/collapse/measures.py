@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ...build.plan import qualifying_partners
 from ...core.load import BookData
-from ...core.series import Baseline, Swing, baseline, index, mom_pct, monthly_series, series_rows, share_pct, typical_swing, yoy_pct
-from ...core.periods import months_of, period_for
+from ...core import conventions
+from ...core.series import (Baseline, Swing, baseline, index, mom_pct, monthly_series, qualifying_partners, series_rows,
+                             share_pct, typical_swing, yoy_pct)
+from ...core.periods import last_full_year, months_of, period_for
 
 WORLD = "WLD"
 
@@ -155,15 +156,9 @@ def pooled_share(part: pd.Series, whole: pd.Series, first: pd.Period, last: pd.P
 
 
 def ordinary_changes(values: pd.Series, control: str, skip_months: tuple[int, ...] = ()) -> pd.Series:
-    """Month-on-month changes before the control month: the yardstick for an unusual fall.
-
-    Changes into or out of a month in `skip_months` (January and February, when Lunar New Year
-    closes factories) can be left out, so a holiday dip does not pass for an ordinary swing.
-    """
-    changes = mom_pct(values)
-    changes = changes[changes.index < month_of(control)].dropna()
-    keep = [not ({m.month, (m - 1).month} & set(skip_months)) for m in changes.index]
-    return changes[keep]
+    """Month-on-month changes before the control month: the yardstick for an unusual fall
+    (changes into or out of a month in `skip_months`, the Lunar New Year months, left out)."""
+    return conventions.ordinary_changes(values, None, str(month_of(control) - 1), skip_months)
 
 
 def months_with_figure(series: pd.DataFrame) -> tuple[int, int, int]:
@@ -200,7 +195,8 @@ class Measures:
     rebound: pd.Period | None     # the month after the low, when its change is computable
     against: dict[str, Against]
     ago: YearAgo | None
-    year_total: float        # calendar year of the newest month, when every month is covered
+    year: int                # the last full calendar year up to the newest month
+    year_total: float        # that year's total, when every month is covered
     prev_total: float
     share_before: tuple[float, int]
     share_after: tuple[float, int]
@@ -235,7 +231,8 @@ def measure(obs: pd.DataFrame, product: str, partner: str, control: str, windows
     falls = tuple(m for m in pd.period_range(control_month, low.month, freq="M")
                   if np.isfinite(changes.get(m, np.nan))) if low.month is not None else ()
     rebound = low.month + 1 if low.month is not None and np.isfinite(changes.get(low.month + 1, np.nan)) else None
-    year = newest.year if newest is not None else last.year
+    through = newest if newest is not None else last
+    year = last_full_year(through.year, through.month)
     swing_all = typical_swing(ordinary_changes(values, control))
     swing = typical_swing(ordinary_changes(values, control, skip_months))
     return Measures(
@@ -243,7 +240,7 @@ def measure(obs: pd.DataFrame, product: str, partner: str, control: str, windows
         shares=share_pct(values, whole), low=low, newest=newest,
         has_before=bool(values[values.index < control_month].notna().any()), falls=falls, rebound=rebound,
         against=against, ago=year_ago(rows, newest) if newest is not None else None,
-        year_total=period_total(rows, f"{year}-01", f"{year}-12"),
+        year=year, year_total=period_total(rows, f"{year}-01", f"{year}-12"),
         prev_total=period_total(rows, f"{year - 1}-01", f"{year - 1}-12"),
         share_before=pooled_share(values, whole, first, control_month - 1),
         share_after=pooled_share(values, whole, control_month, last),

@@ -418,11 +418,11 @@ def _glue_year_ago(page: Page, p: PageMeasures) -> None:
                 "" if single else f"{m.ago.now_period} against {m.ago.before_period}")
     if m.newest is not None:
         glue_text("cr_month_ago_words", month_words(m.newest - 12))
-        glue_text("cr_year", str(m.newest.year))
-        glue_text("cr_prev_year", str(m.newest.year - 1))
-        _number(page, p, "cr_year_total", m.year_total, m.newest.year, "level", m.unit, "annual total")
-        _number(page, p, "cr_prev_total", m.prev_total, m.newest.year - 1, "level", m.unit, "annual total")
-        _number(page, p, "cr_year_change", change_pct(m.year_total, m.prev_total), m.newest.year, "yoy_pct", "%",
+        glue_text("cr_year", str(m.year))
+        glue_text("cr_prev_year", str(m.year - 1))
+        _number(page, p, "cr_year_total", m.year_total, m.year, "level", m.unit, "annual total")
+        _number(page, p, "cr_prev_total", m.prev_total, m.year - 1, "level", m.unit, "annual total")
+        _number(page, p, "cr_year_change", change_pct(m.year_total, m.prev_total), m.year, "yoy_pct", "%",
                 "annual total")
 
 

@@ -2,7 +2,8 @@
 
 Customs figures count tonnes; who applied for a licence, who got one and for how long comes
 only from what governments, firms and industry bodies said. Each event is placed on a side (or
-on all destinations) and classified by what its title says about licences.
+on all destinations); what it says about licences is events.csv's `licence_class`, set by
+curation from the rules of curation/licence_classes.csv.
 """
 
 from __future__ import annotations
@@ -16,16 +17,6 @@ import pandas as pd
 EVENT_ALIASES = {"EU27": ("EU",)}
 # Events about these (in `affects`) belong to the rare-earth licensing story.
 RELEVANT = r"rare earth|magnet|dysprosium|terbium|yttrium|defence"
-# What an event says about licences, from its title; the first match wins.
-LICENCE_CLASSES = (
-    ("end-user exclusion", r"military end-user|defence firms|validated end-user|barred from diverting"),
-    ("approval figures", r"\d\s*%\s*to|\d+ of ~?[\d,]+|quarter of|only half|over half"),
-    ("general licence", r"general[- ]licen"),
-    ("time-limited licence", r"\b\w+-month licen"),
-    ("per-shipment licence", r"per-shipment"),
-    ("priority channel", r"green channel|special channel|supply mechanism"),
-    ("suspension or deferral", r"suspen|defer|paused"),
-)
 GRANTING = ("general licence", "time-limited licence", "per-shipment licence")
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
@@ -35,13 +26,6 @@ ALL = "all destinations"
 def side_tokens(partners: tuple[str, ...]) -> set[str]:
     """The codes events.csv may use for these partners (EU27 is 'EU' there)."""
     return {t for p in partners for t in (p, *EVENT_ALIASES.get(p, ()))}
-
-
-def licence_class(title: str, kind: str) -> str:
-    for name, pattern in LICENCE_CLASSES:
-        if re.search(pattern, title, flags=re.IGNORECASE):
-            return name
-    return "licences granted" if kind == "license" else ""
 
 
 def licence_months(title: str) -> float:
@@ -76,13 +60,11 @@ def licensing_record(events: pd.DataFrame, partners_a: tuple[str, ...], partners
     """Licensing events for each side and for all destinations, classified, with durations.
 
     An event is in the record when it concerns rare earths, magnets or defence end users and
-    is a licence decision or its title says something about licences (kind, duration, approval
-    figures, exclusions). Events for all destinations count only when China acted (controls,
+    curation gave it a licence class (a licence decision, or a title that says something about
+    licences: kind, duration, approval figures, exclusions). Events for all destinations count only when China acted (controls,
     licences, relaxations, truces), not statements about everyone.
     """
-    ev = events[events["affects"].str.contains(RELEVANT, case=False, regex=True)].copy()
-    ev["licence_class"] = [licence_class(t, k) for t, k in zip(ev["title"], ev["kind"])]
-    ev = ev[ev["licence_class"] != ""]
+    ev = events[events["affects"].str.contains(RELEVANT, case=False, regex=True) & (events["licence_class"] != "")].copy()
     ta, tb = side_tokens(partners_a), side_tokens(partners_b)
     ev["side"] = [event_side(f, a, ta, tb, label_a, label_b) for f, a in zip(ev["affects"], ev["actor"])]
     ev = ev[(ev["side"] != "") & ~((ev["side"] == ALL) & ~ev["kind"].isin(("control", "license", "relaxation", "truce")))]

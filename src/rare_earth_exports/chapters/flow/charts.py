@@ -55,9 +55,8 @@ def plotted(df: pd.DataFrame, series_title: str, y: str, y_title: str, units: di
     return out
 
 
-def _markers(flow: FlowPage, data: BookData, start: str, partners: list[str]):
-    sc = flow.scope
-    return chart_markers(data.events, start, sc.end, sc.products, partners)
+def _markers(flow: FlowPage, data: BookData, start: str, end: str, partners: list[str]):
+    return chart_markers(data.events, start, end, flow.scope.products, partners)
 
 
 def indexes_chart(flow: FlowPage, data: BookData) -> Figure:
@@ -66,7 +65,7 @@ def indexes_chart(flow: FlowPage, data: BookData) -> Figure:
     labels = {p: f"{short_name(data.product_name(p))} ({s.unit or 'no figures'})" for p, s in flow.series.items()}
     df = long_frame({labels[p]: s.frame for p, s in flow.series.items()}, "index")
     y_title = f"Index (mean of {period_in_words(sc.base_window)} = 100)"
-    markers = _markers(flow, data, sc.start, [sc.partner])
+    markers = _markers(flow, data, sc.start, sc.end, [sc.partner])
     chart = charts.series_chart(df, "index", y_title, sc.start, sc.end, series="series", series_title="Series",
                                 markers=markers, reference=100, strip=True)
     partner = data.partner_name(sc.partner)
@@ -85,7 +84,7 @@ def gaps_chart(flow: FlowPage, data: BookData) -> Figure:
     """The log ratio of the finished index to each raw index, by month."""
     sc = flow.scope
     df = long_frame({pair_label(data.product_name(p)): d for p, d in flow.divergences.items()}, "log_ratio")
-    markers = _markers(flow, data, sc.start, [sc.partner])
+    markers = _markers(flow, data, sc.start, sc.end, [sc.partner])
     chart = charts.series_chart(df, "log_ratio", "ln(finished index / raw index); 0 = alike", sc.start, sc.end,
                                 series="series", series_title="Pair", markers=markers, reference=0, strip=True)
     partner = data.partner_name(sc.partner)
@@ -104,8 +103,8 @@ def shares_chart(flow: FlowPage, data: BookData) -> Figure:
     sc = flow.scope
     df = long_frame({data.partner_name(p): s for p, s in flow.shares.by_partner.items()}, "share_pct")
     start = f"{sc.year}-01"
-    markers = _markers(flow, data, start, ["WLD"])
-    chart = charts.series_chart(df, "share_pct", "Share of China's magnet exports, % of tonnes", start, sc.end,
+    markers = _markers(flow, data, start, sc.year_end, ["WLD"])
+    chart = charts.series_chart(df, "share_pct", "Share of China's magnet exports, % of tonnes", start, sc.year_end,
                                 series="series", series_title="Destination", markers=markers, strip=True)
     rows = plotted(df, "Destination", "share_pct", "Share (%)",
                    {data.partner_name(p): s.attrs.get("unit", "t") for p, s in flow.shares.by_partner.items()})

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.load import BookData
-from ...core.periods import Month, is_contiguous, months_of, period_for
+from ...core.periods import Month, is_contiguous, last_full_year, months_of, period_for
 from ...core.series import Baseline, baseline, index, log_ratio, monthly_series, series_rows, share_pct, yoy_pct
 from ...present.page import Page
 from .prices import PriceEvidence, price_evidence
@@ -299,8 +299,13 @@ class Scope:
 
     @property
     def year(self) -> int:
-        """The page's year: the year of its last month."""
-        return int(self.end[:4])
+        """The page's year: the last full calendar year up to its last month."""
+        return last_full_year(int(self.end[:4]), int(self.end[5:7]))
+
+    @property
+    def year_end(self) -> str:
+        """The last month of the page's year (never after the page's last month)."""
+        return min(f"{self.year}-12", self.end)
 
     @property
     def prior(self) -> int:
@@ -482,8 +487,8 @@ def measure(data: BookData, scope: Scope) -> FlowPage:
         divergences={p: divergence(finished, s) for p, s in raw.items()},
         gap_changes={p: gap_change(gaps, p, under.name, after.name) for p in scope.raws},
         annual=annual_comparison(obs, scope.products, scope.partner, scope.year, scope.prior),
-        same_month=same_month_changes(obs, scope.products, scope.partner, f"{scope.year}-01", scope.end),
-        shares=shares_in_year(obs, scope.finished, scope.destination, scope.year, scope.end),
+        same_month=same_month_changes(obs, scope.products, scope.partner, f"{scope.year}-01", scope.year_end),
+        shares=shares_in_year(obs, scope.finished, scope.destination, scope.year, scope.year_end),
         destinations=destination_table(obs, scope.raws, scope.controls_start, scope.end),
         unreported=unreported(obs, scope.raws, scope.destination, scope.controls_start, scope.end),
         prices=price_evidence(data.prices, data.sources, scope.price_products),
@@ -496,7 +501,7 @@ def record(page: Page, flow: FlowPage) -> None:
     sc = flow.scope
     _, under, after = sc.phases
     for p, s in flow.series.items():
-        page.add_series(s.frame["index"], sc.partner, p, "index", "baseline=100", f"baseline {sc.base_window}")
+        page.add_series(s.frame["index"], sc.partner, p, "index", "index", f"baseline {sc.base_window}")
     for p, d in flow.divergences.items():
         page.add_series(d["log_ratio"], sc.partner, f"{sc.finished}/{p}", "log_ratio", "log points",
                         f"ln(index ratio), baseline {sc.base_window}")
