@@ -123,3 +123,23 @@ def test_small_multiples_put_the_world_first_and_cite_every_panel(tmp_path):
          "src-DEU-2025-04", "src-DEU-2025-06", "src-DEU-2025-08"])
     shares = {(r["Destination"], r["Month"]): r["Share of China's total (%)"] for _, r in figure.data.iterrows()}
     assert shares[("United States", "2025-08")] == pytest.approx(20) and pd.isna(shares[("Germany", "2025-05")])
+
+
+def test_a_figure_of_two_months_together_is_drawn_as_one_span_at_its_monthly_average(tmp_path):
+    # November and December 2024 published together, and no figure of their own
+    p = measured(tmp_path, [*small_world(), ("2024-11/2024-12", "WLD", 210)], end="2025-08")
+    figure = charts.monthly_chart(p, CONTROLS)
+    spans = [v for v in layers(figure.charts[0].to_dict()) if v.get("encoding", {}).get("x2")]
+    (span,) = spans
+    drawn = figure.charts[0].to_dict()["datasets"][span["data"]["name"]]
+    assert [(r["period"], r["total"], r["value"]) for r in drawn] == [("2024-11/2024-12", 210.0, 105.0)]
+    row = figure.data.set_index("Month").loc["2024-11/2024-12"]
+    assert (row["Exports"], row["Figure"], row["source_ids"]) == (210.0, "reported, months published together",
+                                                                   "src-WLD-2024-11/2024-12")
+
+
+def test_a_span_whose_months_have_figures_of_their_own_is_not_drawn(tmp_path):
+    p = measured(tmp_path, [*small_world(), ("2025-01/2025-02", "WLD", 160)], end="2025-08")
+    from rare_earth_exports.present.series import month_spans
+
+    assert len(month_spans(p.rows, p.start, p.end)) == 0

@@ -65,7 +65,7 @@ def theme() -> dict:
         "axisX": {"labelAngle": 0, "labelFlush": True},
         "title": {"fontSize": 13, "anchor": "start", "color": TEXT},
         "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
-                   "labelLimit": 260, "labelColor": TEXT, "titleColor": TEXT,
+                   "labelLimit": 260, "titleLimit": 260, "labelColor": TEXT, "titleColor": TEXT,
                    # several legends stack under the chart instead of running off its right edge
                    "layout": {"bottom": {"anchor": "start", "direction": "vertical"}}},
         "range": {"category": SERIES_PALETTE},

@@ -39,8 +39,9 @@ def baselines(p: PageMeasures) -> pd.DataFrame:
 
 
 def monthly_rows(p: PageMeasures) -> pd.DataFrame:
-    """The monthly chart's rows: every month of the window (a gap has no value), then each
-    baseline drawn, with the months and sources it rests on."""
+    """The monthly chart's rows: every month of the window (a gap has no value), each figure of
+    several months drawn as a span, then each baseline drawn, with the months and sources it
+    rests on."""
     m, unit = p.measures, p.measures.unit
     months = pd.DataFrame({
         "Month": [str(k) for k in m.series.index], "Destination": p.name, "Product": p.product_name,
@@ -51,7 +52,11 @@ def monthly_rows(p: PageMeasures) -> pd.DataFrame:
         "Unit": unit, "Figure": f"baseline: {period_in_words(a.label)} mean", "Month on month (%)": float("nan"),
         "source_ids": ";".join(_ids(p.rows.loc[p.rows["period"].isin(a.base.periods), "source_ids"]))}
         for a in m.against.values() if a.ok], columns=months.columns).drop_duplicates(subset=["Exports", "Month"])
-    return pd.concat([months, rules], ignore_index=True)
+    s = charts.month_spans(p.rows, p.start, p.end)
+    spans = pd.DataFrame({"Month": s["period"], "Destination": p.name, "Product": p.product_name, "Exports": s["total"],
+                          "Unit": unit, "Figure": s["status"] + ", months published together", "Month on month (%)": float("nan"),
+                          "source_ids": s["source_ids"]}, columns=months.columns)
+    return pd.concat([months, spans, rules], ignore_index=True)
 
 
 def monthly_chart(p: PageMeasures, events: pd.DataFrame, sources: pd.DataFrame | None = None) -> Figure:
@@ -62,12 +67,13 @@ def monthly_chart(p: PageMeasures, events: pd.DataFrame, sources: pd.DataFrame |
     frame["mom_pct"] = m.changes.to_numpy()
     markers = chart_markers(events, p.start, p.end, [p.product], [p.partner])
     chart = charts.series_chart(frame, "value", f"Exports ({unit})", p.start, p.end, markers=markers,
-                                baselines=baselines(p),
+                                baselines=baselines(p), spans=charts.month_spans(p.rows, p.start, p.end),
                                 tooltip=[alt.Tooltip("mom_pct:Q", title="Month on month (%)", format="+.1f")])
     rows = monthly_rows(p)
     what = (f"Line chart of China's monthly exports of {p.product_name.lower()} to {p.name} in {unit}, from "
             f"{month_words(p.first)} to {month_words(p.last)}. Points mark reported and derived months; a missing month "
-            f"breaks the line. Numbered markers show policy events, horizontal rules the baselines. ")
+            f"breaks the line; a figure published for several months together is a segment across them at its monthly "
+            f"average. Numbered markers show policy events, horizontal rules the baselines. ")
     return Figure(
         name="monthly-exports", title=f"China's exports of {p.product_name.lower()}: {p.name}", charts=[chart],
         data=rows, description=what + newest(rows[rows["Month"].str.len() == 7], "Exports", unit),
