@@ -59,6 +59,8 @@ def theme() -> dict:
     return {"config": {
         "font": FONT,
         "autosize": {"type": "fit-x", "contains": "padding"},
+        # room on the right for a point or marker on the last day drawn (fit leaves out marks)
+        "padding": {"left": 5, "top": 5, "bottom": 5, "right": 12},
         "view": {"continuousHeight": HEIGHT, "stroke": None},
         "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": GRID, "labelColor": TEXT,
                  "titleColor": TEXT, "labelOverlap": True},
