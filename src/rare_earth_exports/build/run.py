@@ -30,6 +30,8 @@ from pathlib import Path
 import nbformat
 
 from ..core.sizes import file_size
+from ..present.downloads import DOWNLOAD_PREFIX
+from ..present.figure import SHARE_CARD_KEY
 from ..present.page import DECIMALS, METRIC_COLUMNS, METRICS_KEY
 from . import faults
 from .errors import BuildError
@@ -41,6 +43,8 @@ from .publish import SITE, SITE_STAMP, free_space, is_disk_full, publish, recove
 
 BOOK_DIR = "book"
 RESULTS = "book/results/metrics.csv"
+DOWNLOADS = "book/_static/downloads"          # the CSV under every chart and table: published with book/
+SHARE_CARD = "book/_static/share-card.png"    # the link-preview image, in the site only
 STAGE = Path("_build/stage")
 SITE_INPUTS = ("_config.yml", "_toc.yml")
 # The hash of the Vega bundle as last written whole (see `install_vega_bundle`).
@@ -173,6 +177,56 @@ def write_metrics(notebooks: list[Path], target: Path) -> int:
     # figure is a one-line diff
     df.to_csv(target, index=False, lineterminator="\n", float_format=f"%.{DECIMALS}f")
     return len(df)
+
+
+# --- files the pages offer ------------------------------------------------------------------
+
+def glued(path: Path, wanted) -> dict[str, str]:
+    """The strings a notebook glued (without showing them) under the keys `wanted(key)` accepts."""
+    nb = nbformat.read(path, as_version=4)
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get("application/papermill.record/text/plain")
+            if name and text is not None and wanted(name):
+                values[name] = ast.literal_eval(text)
+    return values
+
+
+def write_if_changed(target: Path, content: bytes) -> None:
+    if not target.exists() or target.read_bytes() != content:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def write_downloads(notebooks: list[Path], folder: Path) -> int:
+    """The CSV files the pages' charts and tables offer (`present.downloads`), and no other file."""
+    files = {}
+    for nb in notebooks:
+        for text in glued(nb, lambda key: key.startswith(DOWNLOAD_PREFIX)).values():
+            record = json.loads(text)
+            files[record["file"]] = record["csv"].encode("utf-8")
+    for rel, content in files.items():
+        write_if_changed(folder / rel, content)
+    for path in sorted(folder.rglob("*"), reverse=True) if folder.exists() else []:
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return len(files)
+
+
+def write_share_card(notebooks: list[Path], target: Path) -> bool:
+    """The link-preview image: the chart a page marked `share`, as PNG (vl-convert, no network)."""
+    import vl_convert
+
+    specs = [text for nb in notebooks for text in glued(nb, lambda key: key == SHARE_CARD_KEY).values()]
+    if not specs:
+        return False
+    write_if_changed(target, vl_convert.vegalite_to_png(json.loads(specs[0]), scale=1))
+    return True
 
 
 # --- staging and publishing -----------------------------------------------------------------
@@ -346,16 +400,20 @@ def build_locked(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, fo
     for stray in [p for p in (stage / BOOK_DIR).rglob("*.ipynb") if p.relative_to(stage).as_posix() not in planned]:
         stray.unlink()
     rows = write_metrics([stage / j.output for j in jobs], stage / RESULTS)
+    write_downloads([stage / j.output for j in jobs], stage / DOWNLOADS)
+    write_share_card([stage / j.output for j in jobs], stage / SHARE_CARD)
     digest = site_hash(stage)
     stamp = root / SITE_STAMP
     site_built = False
     if not (root / SITE / "index.html").exists() or not stamp.exists() or stamp.read_text() != digest or force:
         build_site(stage)
         site_built = True
-    outputs = [j.output for j in jobs] + [RESULTS]
+    downloads = sorted(p.relative_to(stage).as_posix() for p in (stage / DOWNLOADS).rglob("*") if p.is_file())
+    outputs = [j.output for j in jobs] + [RESULTS] + downloads
     replace = [rel for rel in outputs
                if not (root / rel).exists() or (root / rel).read_bytes() != (stage / rel).read_bytes()]
-    remove = sorted(rel for rel in (p.relative_to(root).as_posix() for p in (root / BOOK_DIR).rglob("*.ipynb"))
-                    if rel not in planned)  # a page the plan no longer makes (a destination that no longer qualifies)
+    stale = [p.relative_to(root).as_posix() for p in (root / BOOK_DIR).rglob("*.ipynb")]  # a page the plan no longer makes
+    stale += [p.relative_to(root).as_posix() for p in (root / DOWNLOADS).rglob("*") if p.is_file()]  # a chart gone
+    remove = sorted(rel for rel in stale if rel not in planned and rel not in downloads)
     publish(root, stage, replace, remove, site_built, digest)
     return BuildSummary([j.output for j, _ in todo], reused, rows, site_built, time.monotonic() - start)
