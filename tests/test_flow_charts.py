@@ -62,8 +62,8 @@ def test_the_index_chart_labels_each_series_with_its_unit_and_says_where_it_goes
     spec = fc.indexes_chart(measures.measure(data, SCOPE), data).to_dict()
     assert spec["title"]["text"] == "Finished magnets and raw inputs, indexed: All destinations"
     # the monthly figures' sources (the 2024 total is not drawn), wrapped to the chart's width
-    assert spec["title"]["subtitle"] == ["Source: China customs (GACC) via elements.example, monthly.example; full list below the",
-                                         "chart."]
+    assert spec["title"]["subtitle"] == ["Source: China customs; relayed by elements.example and monthly.example; full list below",
+                                         "the chart."]
     labels = {r["series"] for d in datasets(spec) for r in d if "series" in r}
     assert labels == {"Rare-earth permanent magnets (t)", "Dysprosium products (kg)", "Terbium products (kg)",
                       "Yttrium products (no figures)"}

@@ -11,15 +11,11 @@ import altair as alt
 import pandas as pd
 
 from ...core.periods import period_in_words
+from ...core.sources import split_ids
 from ...core.words import month_words
 from ...present import series as charts
 from ...present import theme
 from .measures import PageMeasures
-
-
-def _ids(values) -> list[str]:
-    """Source ids from `;`-joined cells, sorted and once each."""
-    return sorted({i for ids in values for i in ids.split(";") if i})
 
 
 def monthly_source_ids(p: PageMeasures) -> list[str]:
@@ -27,7 +23,7 @@ def monthly_source_ids(p: PageMeasures) -> list[str]:
     m = p.measures
     shown = list(m.series.loc[m.series["value"].notna(), "source_ids"])
     shown += [i for a in m.against.values() if a.ok for i in p.rows.loc[p.rows["period"].isin(a.base.periods), "source_ids"]]
-    return _ids(shown)
+    return split_ids(shown)
 
 
 def monthly_chart(p: PageMeasures, events: pd.DataFrame) -> alt.LayerChart:
@@ -57,7 +53,7 @@ def monthly_chart(p: PageMeasures, events: pd.DataFrame) -> alt.LayerChart:
 
 def panel_source_ids(p: PageMeasures) -> list[str]:
     """The sources of the small multiples: every month they draw."""
-    return _ids(i for s in p.panels.values() for i in s["source_ids"])
+    return split_ids(i for s in p.panels.values() for i in s["source_ids"])
 
 
 def destination_panels_chart(p: PageMeasures) -> alt.FacetChart:

@@ -176,7 +176,7 @@ def indexes_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
                          events=data.events, reference=100)
     partner = data.partner_name(sc.partner)
     return charts.titled(chart, f"Finished magnets and raw inputs, indexed: {partner}",
-                         lines(charts.source_line(";".join(flow.index_source_ids), data.sources)),
+                         lines(charts.source_line(flow.index_source_ids, data.sources)),
                          f"Line chart of monthly export indexes for magnets and raw materials to {partner}, "
                          "with policy events, and a strip below showing for each series and month whether the figure is "
                          "reported, derived, part of a longer total, without a baseline, or missing.")
@@ -190,7 +190,7 @@ def gaps_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
                          events=data.events, reference=0)
     partner = data.partner_name(sc.partner)
     return charts.titled(chart, f"How far finished magnets ran ahead of raw inputs: {partner}",
-                         lines(charts.source_line(";".join(flow.index_source_ids), data.sources)),
+                         lines(charts.source_line(flow.index_source_ids, data.sources)),
                          f"Line chart of the log ratio of the magnet index to each raw-material index for {partner}, "
                          "by month, with policy events and a strip showing which months can be computed.")
 
@@ -202,7 +202,7 @@ def shares_chart(flow: FlowPage, data: BookData) -> alt.TopLevelMixin:
     chart = series_chart(df, "share_pct", "Share of China's magnet exports, % of tonnes", "Destination", f"{sc.year}-01", sc.year_end,
                          events=data.events)
     return charts.titled(chart, f"Where China's magnets went, {sc.year}: share of the world figure by destination",
-                         lines(charts.source_line(";".join(flow.shares.source_ids), data.sources)),
+                         lines(charts.source_line(flow.shares.source_ids, data.sources)),
                          f"Line chart of each destination's monthly share of China's magnet exports in {sc.year}, "
                          f"{data.partner_name(sc.destination)} first, with a strip showing the months each destination has a figure.")
 

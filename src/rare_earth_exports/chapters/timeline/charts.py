@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ...core.sources import publishers
 from ...present import series as charts
 from ...present.theme import EVENT_COLOURS
 from .events import actors_of, years
@@ -12,10 +13,9 @@ from .events import actors_of, years
 
 def timeline_chart(events: pd.DataFrame, sources: pd.DataFrame) -> alt.Chart:
     """One point per event on a date axis, one row per kind; dropdowns filter kind and actor."""
-    pubs = sources.set_index("source_id")["publisher"]
     frame = pd.DataFrame({
         "date": events["day"], "when": events["date"], "kind": events["kind"], "actor": events["actor"],
-        "title": events["title"], "source": events["source_ids"].map(lambda ids: pubs.get(ids.split(";")[0], "")),
+        "title": events["title"], "source": events["source_ids"].map(lambda ids: publishers(ids, sources)),
     })
     kinds = sorted(frame["kind"].unique())
     actors = actors_of(events)
