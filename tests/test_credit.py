@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rare_earth_exports.core.sources import credit_line, date_words, join_ids, publishers, split_ids
+from rare_earth_exports.core.sources import credit_line, date_words, join_ids, named_ids, publishers, split_ids
 from rare_earth_exports.present.series import source_line
 from rare_earth_exports.present.tables import sources_table
 
@@ -42,8 +42,12 @@ def test_join_ids_is_the_inverse_of_split():
 
 
 def test_the_credit_names_the_originator_the_agency_and_its_story_date_first():
+    assert credit_line("k;d", REUTERS_STORY) == "China customs via Reuters, 20 June 2025; relayed by dailymail.co.uk and kitco.com"
+
+
+def test_pages_of_no_agency_make_it_the_agency_and_others():
     assert credit_line("k;d;u;a;z;w;x", REUTERS_STORY) == (
-        "China customs via Reuters, 20 June 2025; relayed by dailymail.co.uk, kitco.com, zeta.example and 2 more")
+        "China customs via Reuters and others, 20 June 2025; relayed by dailymail.co.uk, kitco.com, zeta.example and 2 more")
 
 
 def test_the_credit_never_names_a_weak_or_excluded_page():
@@ -51,17 +55,19 @@ def test_the_credit_never_names_a_weak_or_excluded_page():
     assert "samarium" not in line and "3.127" not in line and "Reuters" not in line
     assert line == "China customs; relayed by udn.com"
     assert credit_line("w;x", REUTERS_STORY) == ""
-    assert publishers("w;x;u", REUTERS_STORY) == "udn.com"
+    assert publishers("w;x;u", REUTERS_STORY) == "udn.com" and named_ids("w;x;u", REUTERS_STORY) == ["u"]
 
 
 def test_without_an_agency_the_date_is_the_earliest_relay_date():
     assert credit_line("u;z", REUTERS_STORY) == "China customs, 22 June 2025; relayed by zeta.example and udn.com"
 
 
-def test_several_stories_give_a_span_of_months():
+def test_stories_of_several_months_give_no_date():
     frame = sources(("a", "a.example", "relay", "China customs", "Reuters", "2025-06-20"),
-                    ("b", "b.example", "relay", "China customs", "Reuters", "2026-04-21"))
-    assert credit_line("a;b", frame) == "China customs via Reuters, stories of June 2025 to April 2026; relayed by a.example and b.example"
+                    ("b", "b.example", "relay", "China customs", "Reuters", "2026-04-21"),
+                    ("c", "c.example", "relay", "China customs", "", ""))
+    assert credit_line("a;b;c", frame) == "China customs via Reuters and others; relayed by a.example, b.example and c.example"
+    assert named_ids("a;b;c", frame) == ["a", "b", "c"]
 
 
 def test_a_page_with_no_originator_is_reported_by_its_publisher():

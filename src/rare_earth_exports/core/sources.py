@@ -87,26 +87,31 @@ def credit_line(source_ids, sources: pd.DataFrame, n_relays: int = RELAYS_SHOWN)
     """'China customs via Reuters, 20 June 2025; relayed by a.com, b.org and 3 more'.
 
     The originator comes first (China customs for trade figures, the price assessor for
-    prices), then the agency whose story the pages relay, with the story's date when the
-    relays give one (its first date; a span of months for stories of several months), then at most `n_relays` of the best
-    relays. Weak and excluded pages are never named; '' when no page may be named.
+    prices), then the news agency whose story the pages relay ('and others' when some pages
+    relay no agency's story), then the story's date when the pages are one story (every date
+    they give falls in one month: a story and its reprints), then at most `n_relays` of the
+    best relays. Weak and excluded pages are never named; '' when no page may be named.
     """
     rows = named_sources(source_ids, sources)
     if rows.empty:
         return ""
     originators = _counted(rows["originator"]) if "originator" in rows else []
     agencies = _counted(rows["agency"]) if "agency" in rows else []
-    dated = rows[rows["agency"] == agencies[0]] if agencies else rows
-    days = sorted(d for d in dated["published"] if d) if "published" in dated else []
-    when = ""
-    if days:  # one story reprinted over a few days: its first date; stories of several months: the span
-        when = date_words(days[0]) if days[0][:7] == days[-1][:7] else f"stories of {date_words(days[0][:7])} to {date_words(days[-1][:7])}"
+    days = sorted(d for d in rows["published"] if d) if "published" in rows else []
+    when = date_words(days[0]) if days and days[0][:7] == days[-1][:7] else ""
     head = _listed(originators) if originators else ""
     if agencies:
-        head = f"{head} via {_listed(agencies[:2])}" if head else _listed(agencies[:2])
+        everyone = (rows["agency"] != "").all()
+        via = _listed(agencies[:2]) + ("" if everyone and len(agencies) <= 2 else " and others")
+        head = f"{head} via {via}" if head else via
     relays = best_relays(rows, n_relays)
     more = rows["publisher"].nunique() - len(relays)
     relayed = _listed(relays + ([f"{more} more"] if more > 0 else []))
     if not head:
         return f"Reported by {relayed}" + (f", {when}" if when else "")
     return f"{head}{', ' + when if when else ''}; relayed by {relayed}"
+
+
+def named_ids(source_ids, sources: pd.DataFrame) -> list[str]:
+    """The ids behind `source_ids` a reader's page may show (a download's `source_ids` column, say)."""
+    return sorted(named_sources(source_ids, sources)["source_id"])
