@@ -21,7 +21,7 @@ from rare_earth_exports.curate.validate import DataValidationError, validate_dat
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "cases.yml").read_text(encoding="utf-8"))
-TABLES = ("observations", "prices", "events", "sources", "products", "partners", "reconciliation")
+TABLES = ("observations", "prices", "events", "sources", "products", "partners", "reconciliation", "stated_percentages")
 
 
 def _render(cells: list[str], quoting: int = csv.QUOTE_MINIMAL) -> str:

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING
 
 from .derive import derive_observations
 from .errors import CurationError
-from .events import EVENT_FIELDS, EventRules, curate_events
+from .events import EVENT_FIELDS, EventRules, curate_events, event_id
 from .provenance import CUSTOMS, TIERS, Credit, SourceRules, domain_of, propagate_by_excerpt, title_for
 from ..core.periods import months_of, period_in_words, sort_key
 from ..core.sources import join_ids
@@ -68,11 +68,14 @@ PRICE_FIELDS = ["product", "market", "period", "low", "high", "unit", "qualifier
                 *ATTRIBUTION_FIELDS]
 SOURCE_FIELDS = ["source_id", "publisher", "title", "url", "published", "reliability", "reliability_note",
                  "originator", "agency", "attribution_note"]
+PERCENT_FIELDS = ["input_file", "input_line", "source_id", "quote_ref", "stated_pct", "compares", "category_words",
+                  "of_row_figure", "figure_key", "event_id"]
 LOG_FIELDS = [
     "input_file", "input_line", "source_id", "period", "partner", "product", "metric", "value",
     "unit", "decision", "curated_table", "curated_key", "reason",
 ]
-CURATED_FILES = ("observations.csv", "prices.csv", "sources.csv", "events.csv", "reconciliation.csv")
+CURATED_FILES = ("observations.csv", "prices.csv", "sources.csv", "events.csv", "reconciliation.csv",
+                 "stated_percentages.csv")
 BOUNDS = ("over", "under", "at least")
 
 
@@ -203,14 +206,15 @@ def rounds_to(fine: InputRow, coarse: InputRow) -> bool:
     return coarse.places < fine.places and abs(fine.number - coarse.number) <= _unit(coarse.places) / 2
 
 
-def _apply_corrections(row: InputRow, rules: Rules) -> bool:
-    """Applies matching corrections; returns False when the row is excluded."""
+def _apply_corrections(row: InputRow, rules: Rules, decide: bool = True) -> bool:
+    """Applies matching corrections; returns False when the row is excluded (recorded only when `decide`)."""
     for c in rules.corrections:
         if (c["source_url_contains"] in row.url and c["period"] == row.period
                 and c["partner"] == row.partner and c["product"] == row.product
                 and (not c["value"] or Decimal(c["value"]) == row.number)):
             if c["action"] == "exclude":
-                row.decide("excluded", reason="correction: " + c["reason"])
+                if decide:
+                    row.decide("excluded", reason="correction: " + c["reason"])
                 return False
             if c["action"] == "set_period":
                 row.period = c["new_value"]
@@ -548,6 +552,7 @@ def curate(press: Press, curation_dir: Path, product_names: dict[str, str] | Non
 
     events, event_urls = curate_events(press.events, rules.events, source_id_for)
     sources = _sources(rows, events, event_urls, rules, product_names or {})
+    percentages = _stated_percentages(press, rows, rules)
     log = [{
         "input_file": r.file, "input_line": r.line, "source_id": r.source_id,
         "period": r.reported_period, "partner": r.reported_partner, "product": r.reported_product, "metric": r.metric,
@@ -560,7 +565,54 @@ def curate(press: Press, curation_dir: Path, product_names: dict[str, str] | Non
         "sources": sorted(sources, key=lambda s: s["source_id"]),
         "events": events,
         "reconciliation": sorted(log, key=lambda e: (e["input_file"], int(e["input_line"]))),
+        "stated_percentages": percentages,
     }
+
+
+def figure_key(row: InputRow, rules: Rules) -> str:
+    """The curated key a row's figure belongs to, as the page reported it once relabelled by the
+    corrections and mapped by the product map, whatever became of the row ('' when its category
+    is out of the book's scope or its period is not one)."""
+    probe = InputRow(file=row.file, line=row.line, period=row.reported_period, partner=row.reported_partner,
+                     product=row.reported_product, metric=row.metric, value=row.value, unit=row.unit, url=row.url,
+                     published="")
+    _apply_corrections(probe, rules, decide=False)
+    kind, unit = _metric_unit(probe)
+    mapping = rules.product_map.get((probe.product, kind))
+    if kind == "price" or mapping is None or mapping["decision"] == "exclude":
+        return ""
+    period = normalise_period(probe.period)
+    try:
+        months_of(period)
+    except ValueError:
+        return ""
+    return f"{period}|{REPORTER}|{probe.partner}|{mapping['flow']}|{mapping['product']}|{unit}"
+
+
+def _stated_percentages(press: Press, rows: list[InputRow], rules: Rules) -> list[dict]:
+    """Every percentage the pages' excerpts state, with the key of the figure it is about (figure
+    rows) or the event's id (event rows), so the book can set its own figure beside it."""
+    by_line = {(r.file, r.line): r for r in rows}
+    events = {}
+    for path in press.events:
+        for line, rec in enumerate(_read_csv(path), start=2):
+            events[(path.name, line)] = (event_id(rec["date"], rec["title"]), source_id_for(rec["source_url"].strip()))
+    out = []
+    for path in press.percentages:
+        for line, p in enumerate(_read_csv(path), start=2):
+            where = (p["input_file"], int(p["input_line"]))
+            row = by_line.get(where)
+            if row is None and where not in events:
+                raise CurationError(f"{path.parent.name}/{path.name}:{line}: {p['input_file']}:{p['input_line']} "
+                                    "is not a row of the curated vintages")
+            out.append({
+                "input_file": where[0], "input_line": where[1],
+                "source_id": row.source_id if row else events[where][1], "quote_ref": p["quote_ref"],
+                "stated_pct": p["stated_pct"], "compares": p["compares"], "category_words": p["category_words"],
+                "of_row_figure": p["of_row_figure"], "figure_key": figure_key(row, rules) if row else "",
+                "event_id": "" if row else events[where][0],
+            })
+    return sorted(out, key=lambda p: (p["input_file"], p["input_line"], p["compares"], float(p["stated_pct"])))
 
 
 def _sources(rows: list[InputRow], events: list[dict], event_urls: list[str], rules: Rules,
@@ -602,6 +654,6 @@ def write_data_package(tables: dict[str, list[dict]], data_dir: Path) -> None:
     """Writes the CURATED_FILES of data_dir (the reference tables and datapackage.json are kept by hand)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     fields = {"observations": OBSERVATION_FIELDS, "prices": PRICE_FIELDS, "sources": SOURCE_FIELDS,
-              "events": EVENT_FIELDS, "reconciliation": LOG_FIELDS}
+              "events": EVENT_FIELDS, "reconciliation": LOG_FIELDS, "stated_percentages": PERCENT_FIELDS}
     for name, columns in fields.items():
         _write_csv(data_dir / f"{name}.csv", columns, tables[name])
