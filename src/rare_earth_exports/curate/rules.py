@@ -69,7 +69,7 @@ PRICE_FIELDS = ["product", "market", "period", "low", "high", "unit", "qualifier
 SOURCE_FIELDS = ["source_id", "publisher", "title", "url", "published", "reliability", "reliability_note",
                  "originator", "agency", "attribution_note"]
 PERCENT_FIELDS = ["input_file", "input_line", "source_id", "quote_ref", "stated_pct", "compares", "category_words",
-                  "of_row_figure", "figure_key", "event_id"]
+                  "of_row_figure", "reported_key", "figure_key", "event_id"]
 LOG_FIELDS = [
     "input_file", "input_line", "source_id", "period", "partner", "product", "metric", "value",
     "unit", "decision", "curated_table", "curated_key", "reason",
@@ -569,14 +569,15 @@ def curate(press: Press, curation_dir: Path, product_names: dict[str, str] | Non
     }
 
 
-def figure_key(row: InputRow, rules: Rules) -> str:
-    """The curated key a row's figure belongs to, as the page reported it once relabelled by the
-    corrections and mapped by the product map, whatever became of the row ('' when its category
-    is out of the book's scope or its period is not one)."""
+def figure_key(row: InputRow, rules: Rules, corrected: bool = True) -> str:
+    """The curated key a row's figure belongs to, as the page reported it mapped by the product map
+    and (when `corrected`) relabelled by the corrections, whatever became of the row ('' when its
+    category is out of the book's scope or its period is not one)."""
     probe = InputRow(file=row.file, line=row.line, period=row.reported_period, partner=row.reported_partner,
                      product=row.reported_product, metric=row.metric, value=row.value, unit=row.unit, url=row.url,
                      published="")
-    _apply_corrections(probe, rules, decide=False)
+    if corrected:
+        _apply_corrections(probe, rules, decide=False)
     kind, unit = _metric_unit(probe)
     mapping = rules.product_map.get((probe.product, kind))
     if kind == "price" or mapping is None or mapping["decision"] == "exclude":
@@ -609,7 +610,8 @@ def _stated_percentages(press: Press, rows: list[InputRow], rules: Rules) -> lis
                 "input_file": where[0], "input_line": where[1],
                 "source_id": row.source_id if row else events[where][1], "quote_ref": p["quote_ref"],
                 "stated_pct": p["stated_pct"], "compares": p["compares"], "category_words": p["category_words"],
-                "of_row_figure": p["of_row_figure"], "figure_key": figure_key(row, rules) if row else "",
+                "of_row_figure": p["of_row_figure"], "reported_key": figure_key(row, rules, corrected=False) if row else "",
+                "figure_key": figure_key(row, rules) if row else "",
                 "event_id": "" if row else events[where][0],
             })
     return sorted(out, key=lambda p: (p["input_file"], p["input_line"], p["compares"], float(p["stated_pct"])))
