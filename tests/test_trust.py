@@ -253,3 +253,27 @@ def test_figures_record_their_originator_apart_from_their_relays():
         if o["story_date"]:
             assert o["agency"], o
     assert source_id_for("https://www.dailymail.co.uk/") not in {i for o in obs for i in o["source_ids"].split(";")}
+
+
+@pytest.mark.parametrize("file, text, message", [
+    ("source_tiers.csv", "match,pattern,tier,reason\ndomain,a.example,weak,why\n",
+     "the last rule must be `any`"),
+    ("source_tiers.csv", "match,pattern,tier,reason\nsite,a.example,weak,why\nany,,relay,why\n",
+     r"source_tiers.csv:2: match 'site'; expected one of domain, host, address, any"),
+    ("source_tiers.csv", "match,pattern,tier,reason\ndomain,a.example,official,why\nany,,relay,why\n",
+     r"source_tiers.csv:2: tier 'official'.*official is for customs downloads"),
+    ("source_tiers.csv", "match,pattern,tier,reason\nhost,(unclosed,excluded,why\nany,,relay,why\n",
+     r"source_tiers.csv:2: pattern '\(unclosed' is not a regular expression"),
+    ("source_tiers.csv", "match,pattern,tier,reason\ndomain,a.example,weak,\nany,,relay,why\n",
+     r"source_tiers.csv:2: a tier needs its reason"),
+    ("attribution.csv", "match,pattern,body,role,reason\ncredits,Reuters,Reuters,wire,why\n",
+     r"attribution.csv:2: expected match one of credits, address, domain, product, role one of agency, assessor"),
+])
+def test_a_malformed_source_rule_is_named_with_its_line(tmp_path, file, text, message):
+    import shutil
+
+    for name in ("source_tiers.csv", "attribution.csv", "address_dates.csv"):
+        shutil.copyfile(ROOT / "curation" / name, tmp_path / name)
+    (tmp_path / file).write_text(text, encoding="utf-8")
+    with pytest.raises(CurationError, match=message):
+        SourceRules.load(tmp_path)
