@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rare_earth_exports.core.sources import credit_line, date_words, join_ids, named_ids, publishers, split_ids
+from rare_earth_exports.core.sources import credit_line, join_ids, named_ids, publishers, split_ids
+from rare_earth_exports.core.words import date_words
 from rare_earth_exports.present.series import source_line
 from rare_earth_exports.present.tables import sources_table
 

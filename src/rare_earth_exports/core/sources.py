@@ -15,13 +15,13 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from .words import date_words
+
 SEPARATOR = ";"
 # Tiers from the most to the least reliable; readers' pages never name the last two.
 TIERS = ("official", "agency", "trade press", "relay", "weak", "excluded")
 UNNAMED = ("weak", "excluded")
 RELAYS_SHOWN = 3
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
 
 
 def split_ids(cells: str | Iterable[str]) -> list[str]:
@@ -64,13 +64,6 @@ def best_relays(rows: pd.DataFrame, n: int = RELAYS_SHOWN) -> list[str]:
         if s["publisher"] not in out:
             out.append(s["publisher"])
     return out[:n]
-
-
-def date_words(day: str) -> str:
-    """'2025-06-20' -> '20 June 2025'; '2025-06' -> 'June 2025'."""
-    parts = day.split("-")
-    month = MONTHS[int(parts[1]) - 1]
-    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
 
 
 def _listed(names: list[str]) -> str:
