@@ -6,6 +6,7 @@ import pandas as pd
 
 from rare_earth_exports.chapters.collapse.measures import PageMeasures, page_measures
 from rare_earth_exports.core.load import BookData
+from rare_earth_exports.present.page import Page
 
 from series_helpers import observations
 
@@ -48,3 +49,8 @@ def measured(tmp_path, rows: list[tuple], partner: str = "WLD", end: str = "2025
     """The page of `partner` from 2024-01 to `end`, controls on 4 April 2025, January and February seasonal."""
     obs = observations(tmp_path, rows)
     return page_measures(book(obs), "magnets", partner, CONTROL, windows or WINDOWS, "2024-01", end, [1, 2], RULE)
+
+
+def page_of(p: PageMeasures) -> Page:
+    """The page the build would give this series: the chapter page, or its destination's page."""
+    return Page(chapter="collapse", page="collapse" if p.world else f"destinations/{p.partner}")

@@ -20,7 +20,7 @@ import pytest
 from rare_earth_exports.chapters.collapse import text
 from rare_earth_exports.present.page import METRICS_KEY
 
-from collapse_helpers import WORLD_2024_MONTHS, WORLD_2025, measured, monthly, small_world
+from collapse_helpers import WORLD_2024_MONTHS, WORLD_2025, measured, monthly, page_of, small_world
 
 REFERENCE = re.compile(r"\{glue:text\}`([^`:]+)(?::([^`]*))?`")
 
@@ -53,7 +53,7 @@ def test_low_with_every_month_around_it_is_the_trough(tmp_path, glued):
     assert text.low_sentence(p) == (
         "Exports bottomed out in {glue:text}`cr_low_words` at {glue:text}`cr_low_level:,.0f` t. Every month from "
         "{glue:text}`cr_control_month` to {glue:text}`cr_low_after_words` has a figure, so this is the trough.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_low_words"], glued["cr_low_level"], glued["cr_control_month"], glued["cr_low_after_words"]) == (
         "May 2025", 20.0, "April 2025", "June 2025")
 
@@ -64,7 +64,7 @@ def test_low_next_to_one_missing_month_may_not_be_the_trough(tmp_path, glued):
         "The lowest reported month after the controls is {glue:text}`cr_low_words`, at "
         "{glue:text}`cr_low_level:,.0f` t, but {glue:text}`cr_low_unknown` has no figure, so the trough may have "
         "been deeper or at another time.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_low_words"], glued["cr_low_level"], glued["cr_low_unknown"]) == ("April 2025", 5.0, "May 2025")
 
 
@@ -75,7 +75,7 @@ def test_low_after_several_missing_months_counts_them(tmp_path, glued):
         "{glue:text}`cr_low_level:,.0f` t, but {glue:text}`cr_low_n_unknown:,.0f` of the months from "
         "{glue:text}`cr_control_month` to {glue:text}`cr_low_after_words` have no figure, so the trough may have "
         "been deeper or at another time.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_low_words"], glued["cr_low_n_unknown"], glued["cr_low_unknown"]) == (
         "June 2025", 2.0, "April 2025 and May 2025")
     row = metrics_rows(glued).set_index("glue_key").loc["cr_low_n_unknown"]
@@ -88,7 +88,7 @@ def test_no_figure_after_the_controls_means_no_low(tmp_path, glued):
         "No month from {glue:text}`cr_control_month` to {glue:text}`cr_end_words` has a figure for "
         "{glue:text}`cr_name`, so the page can say nothing about the fall or the recovery.")
     assert text.falls_sentence(p) == "" and text.regain_sentence(p, "base") == ""
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_end_words"], glued["cr_name"]) == ("August 2025", "Japan")
     assert "cr_low_words" not in glued and "cr_low_level" not in glued
 
@@ -101,7 +101,7 @@ def test_falls_into_the_low_and_the_rebound_after_it(tmp_path, glued):
         "Month on month, exports changed by {glue:text}`cr_mom_2025_04:+.1f` % in {glue:text}`cr_words_2025_04` and "
         "{glue:text}`cr_mom_2025_05:+.1f` % in {glue:text}`cr_words_2025_05`, then by "
         "{glue:text}`cr_rebound_mom:+.1f` % in {glue:text}`cr_rebound_words`.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert glued["cr_mom_2025_04"] == pytest.approx((50 / 110 - 1) * 100, abs=1e-4)
     assert glued["cr_mom_2025_05"] == pytest.approx(-60) and glued["cr_rebound_mom"] == pytest.approx(200)
     assert (glued["cr_words_2025_04"], glued["cr_words_2025_05"], glued["cr_rebound_words"]) == (
@@ -116,7 +116,7 @@ def test_falls_without_a_rebound_but_with_the_low_against_a_year_before(tmp_path
         "{glue:text}`cr_mom_2025_05:+.1f` % in {glue:text}`cr_words_2025_05`. Against "
         "{glue:text}`cr_low_ago_words` ({glue:text}`cr_low_ago_level:,.0f` t), the low was a change of "
         "{glue:text}`cr_low_yoy:+.1f` %.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_low_ago_words"], glued["cr_low_ago_level"], glued["cr_low_yoy"]) == ("May 2024", 80.0, -75.0)
     assert "cr_rebound_mom" not in glued
 
@@ -145,7 +145,7 @@ def test_depth_against_a_baseline_the_figures_cover(tmp_path, glued):
         "{glue:text}`cr_base_low_index:.1f` % of that level: a fall of {glue:text}`cr_base_fall_pct:.1f` %.")
     assert keys(text.depth_sentence(p, "alt")) == {"cr_alt_words", "cr_alt_mean", "cr_alt_method", "cr_low_words",
                                                    "cr_alt_low_index", "cr_alt_fall_pct"}
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_base_words"], glued["cr_base_mean"], glued["cr_base_low_index"], glued["cr_base_fall_pct"]) == (
         "2024", 100.0, 20.0, 80.0)
     assert glued["cr_base_method"] == "the reported 2024 total spread over its months"
@@ -169,7 +169,7 @@ def test_a_window_the_figures_do_not_cover_is_no_baseline(tmp_path, glued):
         "{glue:text}`cr_base_with_data:,.0f` of its {glue:text}`cr_base_months:,.0f` months, and the book sets a "
         "baseline only where figures cover every month.")
     assert text.regain_sentence(p, "base") == ""
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_base_with_data"], glued["cr_base_months"]) == (0.0, 12.0)
     assert "cr_base_mean" not in glued and "cr_base_low_index" not in glued
 
@@ -183,7 +183,7 @@ def test_regained_with_every_month_since_the_low_known(tmp_path, glued):
         "{glue:text}`cr_base_regain_months:,.0f` months after the low; in {glue:text}`cr_base_held:,.0f` of the "
         "{glue:text}`cr_base_since:,.0f` months with a figure from then on they were at or above it. In "
         "{glue:text}`cr_newest_words` they stood at {glue:text}`cr_base_newest_index:.1f` % of it.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_base_regained_words"], glued["cr_base_regain_months"], glued["cr_base_held"],
             glued["cr_base_since"], glued["cr_base_newest_index"]) == ("July 2025", 2.0, 1.0, 2.0, 95.0)
     assert (glued["cr_alt_regained_words"], glued["cr_alt_held"]) == ("July 2025", 2.0)  # both above 90
@@ -197,7 +197,7 @@ def test_regained_after_a_missing_month_may_have_been_earlier(tmp_path, glued):
         "no figure, so it may have been earlier); in {glue:text}`cr_base_held:,.0f` of the "
         "{glue:text}`cr_base_since:,.0f` months with a figure from then on they were at or above it. In "
         "{glue:text}`cr_newest_words` they stood at {glue:text}`cr_base_newest_index:.1f` % of it.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_base_regained_words"], glued["cr_base_regain_unknown"], glued["cr_base_held"]) == (
         "July 2025", "June 2025", 2.0)
 
@@ -207,7 +207,7 @@ def test_not_regained_by_the_newest_month(tmp_path, glued):
     assert text.regain_sentence(p, "base") == (
         "By {glue:text}`cr_newest_words` exports had not regained the {glue:text}`cr_base_words` level. In "
         "{glue:text}`cr_newest_words` they stood at {glue:text}`cr_base_newest_index:.1f` % of it.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_newest_words"], glued["cr_base_newest_index"]) == ("June 2025", 60.0)
     assert "cr_base_regained_words" not in glued
 
@@ -220,7 +220,7 @@ def test_newest_month_against_the_same_month_a_year_before(tmp_path, glued):
         "Against {glue:text}`cr_ago_words` ({glue:text}`cr_ago_before:,.0f` t), exports in "
         "{glue:text}`cr_newest_words` ({glue:text}`cr_newest_level:,.0f` t) changed by "
         "{glue:text}`cr_ago_change:+.1f` %.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_ago_words"], glued["cr_ago_before"], glued["cr_newest_level"], glued["cr_ago_change"]) == (
         "August 2024", 76.0, 95.0, 25.0)
     row = metrics_rows(glued).set_index("glue_key").loc["cr_ago_change"]
@@ -235,7 +235,7 @@ def test_newest_month_published_a_year_before_only_within_a_short_total(tmp_path
         "({glue:text}`cr_ago_before:,.0f` t, {glue:text}`cr_ago_status`); the same months a year later, "
         "{glue:text}`cr_ago_now_words`, came to {glue:text}`cr_ago_now:,.0f` t, a change of "
         "{glue:text}`cr_ago_change:+.1f` %.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_month_ago_words"], glued["cr_ago_words"], glued["cr_ago_status"], glued["cr_ago_now_words"]) == (
         "August 2024", "July to August 2024", "derived", "July to August 2025")
     assert (glued["cr_ago_before"], glued["cr_ago_now"], glued["cr_ago_change"]) == (160.0, 200.0, 25.0)
@@ -248,7 +248,7 @@ def test_newest_month_with_nothing_to_compare_a_year_before(tmp_path, glued):
     assert text.ago_sentence(p) == (
         "No figure covers {glue:text}`cr_month_ago_words` on its own or in a short total, so "
         "{glue:text}`cr_newest_words` cannot be set against the same month a year before.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_month_ago_words"], glued["cr_newest_words"]) == ("August 2024", "August 2025")
     assert "cr_ago_change" not in glued
 
@@ -265,14 +265,14 @@ def test_year_against_the_year_before(tmp_path, glued):
     assert text.year_sentence(p) == (
         "Over {glue:text}`cr_year` as a whole exports came to {glue:text}`cr_year_total:,.0f` t, a change of "
         "{glue:text}`cr_year_change:+.1f` % against {glue:text}`cr_prev_year` ({glue:text}`cr_prev_total:,.0f` t).")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_year"], glued["cr_prev_year"], glued["cr_year_total"], glued["cr_prev_total"],
             glued["cr_year_change"]) == ("2025", "2024", 1080.0, 1200.0, -10.0)
 
 
 def test_the_year_is_the_last_full_one_before_a_newest_month_inside_a_year(tmp_path, glued):
     p = measured(tmp_path, [("2024", "WLD", 1200), *monthly("WLD", "2025-01", [90] * 15)], end="2026-03")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_year"], glued["cr_year_total"], glued["cr_prev_total"]) == ("2025", 1080.0, 1200.0)
 
 
@@ -301,7 +301,7 @@ def test_share_of_a_destination_with_figures_before_the_controls(tmp_path, glued
         "{glue:text}`cr_control_month` on it took {glue:text}`cr_share_after:.1f` % (pooled over "
         "{glue:text}`cr_share_n_after:,.0f` months), and {glue:text}`cr_share_newest:.1f` % in "
         "{glue:text}`cr_newest_words`.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_share_before"], glued["cr_share_n_before"], glued["cr_share_n_after"], glued["cr_share_newest"]) == (
         10.0, 3.0, 5.0, 20.0)
     assert glued["cr_share_after"] == pytest.approx(53 / 330 * 100, abs=1e-4)
@@ -328,7 +328,7 @@ def test_share_of_a_destination_without_any_figure(tmp_path):
 def test_no_share_on_the_world_page(tmp_path, glued):
     p = measured(tmp_path, small_world())
     assert text.share_sentence(p) == ""
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert not {"cr_share_before", "cr_share_after", "cr_share_newest"} & set(glued)
 
 
@@ -347,7 +347,7 @@ def test_swings_with_ordinary_months_and_the_largest_fall(tmp_path, glued):
         "{glue:text}`cr_z_ord:.1f` (its distance from their mean in standard deviations); measured against all "
         "changes, holiday months included, its z-score is {glue:text}`cr_z_all:.1f`. With so few ordinary changes "
         "the yardstick is thin: the two values bracket how unusual the fall was.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     levels = WORLD_2024_MONTHS + [95, 85, 100]
     changes = pd.Series([(b / a - 1) * 100 for a, b in zip(levels, levels[1:])])  # February 2024 to March 2025
     ordinary = changes[2:11]  # April to December 2024: none into or out of January or February
@@ -366,7 +366,7 @@ def test_swings_without_a_computable_fall_after_the_controls(tmp_path, glued):
     sentence = text.swing_sentence(p)
     assert sentence.endswith("with a standard deviation of {glue:text}`cr_swing_ord_sd:.1f` percentage points.")
     assert "z-score" not in sentence
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert "cr_worst_mom" not in glued and "cr_z_ord" not in glued
 
 
@@ -377,7 +377,7 @@ def test_swings_with_too_few_ordinary_changes(tmp_path, glued):
         "from {glue:text}`cr_swing_all_min:+.1f` % to {glue:text}`cr_swing_all_max:+.1f` %. Leaving out changes "
         "into or out of {glue:text}`cr_lunar_words`, {glue:text}`cr_swing_ord_n:,.0f` remain: too few to say how "
         "large an ordinary swing is.")
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     # December 2024 to March 2025; only December's change touches neither January nor February
     assert (glued["cr_swing_all_n"], glued["cr_swing_all_min"], glued["cr_swing_ord_n"]) == (4.0, -40.0, 1.0)
     assert glued["cr_swing_all_max"] == pytest.approx(110 / 60 * 100 - 100, abs=1e-4)
@@ -410,7 +410,7 @@ def test_world_page_lists_the_destinations_and_the_shares_that_can_be_compared(t
         "China's exports before and after the controls can be compared only where a destination has figures from "
         "before them: United States from {glue:text}`cr_dest_USA_share_before:.1f` % before them to "
         "{glue:text}`cr_dest_USA_share_after:.1f` % from {glue:text}`cr_control_month` on." + DESTINATIONS_READING)
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     assert (glued["cr_n_destinations"], glued["cr_min_months"], glued["cr_since_words"]) == (2.0, 3.0, "January 2025")
     assert glued["cr_dest_USA_share_before"] == 10.0 and "cr_dest_DEU_share_before" not in glued
     row = metrics_rows(glued).set_index("glue_key").loc["cr_dest_USA_share_after"]
@@ -479,7 +479,7 @@ SCENARIOS = {
 def test_every_reference_in_the_prose_is_glued_and_every_number_is_one_metrics_row(tmp_path, glued, scenario):
     rows, partner, end = SCENARIOS[scenario]
     p = measured(tmp_path, rows, partner=partner, end=end)
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     blocks = {k: glued[k].data for k in ("cr_md_findings", "cr_md_collapse", "cr_md_recovery", "cr_md_destinations",
                                          "cr_md_swings")}
     assert blocks["cr_md_collapse"] == text.collapse_prose(p) and blocks["cr_md_swings"] == text.swings_prose(p)
@@ -497,7 +497,7 @@ def test_every_reference_in_the_prose_is_glued_and_every_number_is_one_metrics_r
 
 def test_a_glued_figure_replaces_its_plain_row_in_metrics(tmp_path, glued):
     p = measured(tmp_path, small_world())
-    text.glue_page(p)
+    text.glue_page(p, page_of(p))
     metrics = metrics_rows(glued)
     low = metrics[(metrics["period"] == "2025-05") & (metrics["metric"] == "level")]
     assert low[["glue_key", "value"]].to_dict("records") == [{"glue_key": "cr_low_level", "value": 20.0}]

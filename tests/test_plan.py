@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from rare_earth_exports.build.plan import PlanError, build_plan, notebook_parameters, qualifying_partners
+from rare_earth_exports.build.plan import PlanError, build_plan, notebook_parameters
+from rare_earth_exports.core.series import qualifying_partners
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,7 +71,7 @@ def test_pages_get_defaults_overrides_and_the_data_folder(project):
                      "params": {"start": "2023-01", "end": "2025-12"}}])
     (job,) = build_plan(root, "data", {"end": "2025-06"})
     assert (job.notebook, job.output, job.chapter, job.page) == ("notebooks/page.ipynb", "book/a.ipynb", "a", "a")
-    assert job.params == {"start": "2023-01", "end": "2025-06", "data_dir": "data"}
+    assert job.params == {"start": "2023-01", "end": "2025-06", "data_dir": "data", "chapter": "a", "page": "a"}
     (job,) = build_plan(root, "data", {"start": "2025-01"})
     assert job.params["start"] == "2025-01", "--param wins over a page's own value"
 
@@ -165,3 +166,14 @@ def test_a_notebook_needs_exactly_one_parameters_cell(tmp_path):
         notebook_parameters(path)
     write_notebook(path, "a = 1\nb: int = 2\na = 3\n")
     assert notebook_parameters(path) == ["a", "b"]
+
+
+def test_chapter_and_page_come_from_the_page_entry_never_from_parameters(project):
+    root = project([{"notebook": "notebooks/partner.ipynb", "output": "book/dest/{partner}.ipynb", "chapter": "dest",
+                     "for_each": {"product": "magnets", "since": "2025-01", "min_months": 6}}])
+    usa = next(j for j in build_plan(root, "data") if j.params["partner"] == "USA")
+    assert (usa.params["chapter"], usa.params["page"]) == ("dest", "dest/USA")
+    root = project([{"notebook": "notebooks/page.ipynb", "output": "book/a.ipynb", "chapter": "a",
+                     "params": {"end": "2025-12", "page": "b"}}])
+    with pytest.raises(PlanError, match="'page' is set by the build"):
+        build_plan(root, "data")

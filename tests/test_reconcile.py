@@ -1,4 +1,4 @@
-"""reconcile.py: every reported row ends used, merged or excluded, by the stated rules."""
+"""curate/rules.py: every reported row ends used, merged or excluded, by the stated rules."""
 
 import csv
 import shutil

@@ -21,7 +21,8 @@ from rare_earth_exports.chapters.collapse import measures as rc
 from rare_earth_exports.core.load import load_observations
 from rare_earth_exports.core.series import baseline, series_rows
 from rare_earth_exports.present.page import METRICS_KEY
-from rare_earth_exports.build.plan import build_plan, load_parameters, qualifying_partners
+from rare_earth_exports.build.plan import build_plan, load_parameters
+from rare_earth_exports.core.series import qualifying_partners
 
 from series_helpers import months, observations
 

@@ -19,9 +19,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from ..core.series import qualifying_partners
+
 PARAMETERS_FILE = "parameters.yml"
-# Set by the build itself, never in parameters.yml.
-BUILD_PARAMETERS = ("data_dir",)
+# Set by the build itself, never in parameters.yml: the data folder, and the page's chapter and
+# name (its output path under book/, without extension), which metrics.csv records.
+BUILD_PARAMETERS = ("data_dir", "chapter", "page")
 
 
 class PlanError(ValueError):
@@ -38,16 +41,6 @@ class Job:
     @property
     def page(self) -> str:
         return Path(self.output).with_suffix("").as_posix().removeprefix("book/")
-
-
-def qualifying_partners(obs: pd.DataFrame, rule: dict) -> list[str]:
-    """Partners with at least `min_months` monthly figures of `product` from `since` on."""
-    sel = obs[(obs["product"] == rule["product"]) & (obs["flow"] == rule.get("flow", "export"))
-              & (obs["n_months"] == 1) & (~obs["partner"].isin(rule.get("exclude", ["WLD"])))]
-    if "since" in rule:
-        sel = sel[sel["first_month"] >= pd.Period(rule["since"], "M")]
-    counts = sel.groupby("partner")["period"].nunique()
-    return sorted(counts[counts >= int(rule.get("min_months", 1))].index)
 
 
 LATEST = "latest"
@@ -77,9 +70,11 @@ def notebook_parameters(path: Path) -> list[str]:
 
 def check_parameters(where: str, notebook: str, declared: list[str], given: dict) -> None:
     """Refuses a page whose parameters do not match its notebook's parameters cell, key by key."""
-    unknown = [k for k in given if k not in declared]
+    unknown = [k for k in given if k not in declared and k not in BUILD_PARAMETERS]
     missing = [k for k in declared if k not in given]
-    problems = [f"'{k}' is not a parameter of {notebook} (not in its parameters cell)" for k in unknown]
+    problems = [f"'{k}' is set by the build (data_dir from --data, chapter and page from the page's entry)"
+                for k in given if k in BUILD_PARAMETERS]
+    problems += [f"'{k}' is not a parameter of {notebook} (not in its parameters cell)" for k in unknown]
     if missing:
         problems.append(", ".join(f"'{k}'" for k in missing) + f" {'has' if len(missing) == 1 else 'have'} no value "
                         f"(state {'it' if len(missing) == 1 else 'them'} here: a notebook default is never used silently)")
@@ -148,7 +143,9 @@ def build_plan(root: Path, data_dir: str, overrides: dict | None = None) -> list
                 raise PlanError(f"{PARAMETERS_FILE}: page {i}: output uses unknown parameter {exc}") from exc
             check_parameters(f"page {i} ({output})", page["notebook"],
                              [k for k in declared if k not in BUILD_PARAMETERS], {**base, **extra})
-            jobs.append(Job(page["notebook"], output, page["chapter"], {**base, "data_dir": data_dir, **extra}))
+            name = Job(page["notebook"], output, page["chapter"]).page
+            jobs.append(Job(page["notebook"], output, page["chapter"],
+                            {**base, "data_dir": data_dir, "chapter": page["chapter"], "page": name, **extra}))
     if unused:
         raise PlanError(f"--param {', '.join(sorted(unused))}: no page's notebook has such a parameter")
     outputs = [j.output for j in jobs]

@@ -180,3 +180,13 @@ def price_premium(prices: pd.DataFrame, product: str, outside: str = "EU27", ins
     res["mid"] = (both["low_outside"] + both["high_outside"]) / (both["low_inside"] + both["high_inside"])
     res.index.name = "month"
     return res
+
+
+def qualifying_partners(obs: pd.DataFrame, rule: dict) -> list[str]:
+    """Partners with at least `min_months` monthly figures of `product` from `since` on."""
+    sel = obs[(obs["product"] == rule["product"]) & (obs["flow"] == rule.get("flow", "export"))
+              & (obs["n_months"] == 1) & (~obs["partner"].isin(rule.get("exclude", ["WLD"])))]
+    if "since" in rule:
+        sel = sel[sel["first_month"] >= pd.Period(rule["since"], "M")]
+    counts = sel.groupby("partner")["period"].nunique()
+    return sorted(counts[counts >= int(rule.get("min_months", 1))].index)

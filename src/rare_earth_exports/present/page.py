@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..core import registry
+
 METRICS_KEY = "book_metrics"
 METRIC_COLUMNS = ["chapter", "page", "period", "partner", "product", "metric", "basis", "value", "unit", "glue_key"]
 DECIMALS = 4
@@ -36,6 +38,7 @@ class Page:
             unit: str, basis: str = "", glue_key: str = "") -> float | None:
         v = _clean(value)
         if v is not None:
+            registry.check(metric, unit)
             self.rows.append({"chapter": self.chapter, "page": self.page, "period": period,
                               "partner": partner, "product": product, "metric": metric,
                               "basis": basis, "value": v, "unit": unit, "glue_key": glue_key})

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ...build.plan import qualifying_partners
 from ...core.load import BookData
-from ...core.series import Baseline, Swing, baseline, index, mom_pct, monthly_series, series_rows, share_pct, typical_swing, yoy_pct
+from ...core import conventions
+from ...core.series import (Baseline, Swing, baseline, index, mom_pct, monthly_series, qualifying_partners, series_rows,
+                             share_pct, typical_swing, yoy_pct)
 from ...core.periods import last_full_year, months_of, period_for
 
 WORLD = "WLD"
@@ -155,15 +156,9 @@ def pooled_share(part: pd.Series, whole: pd.Series, first: pd.Period, last: pd.P
 
 
 def ordinary_changes(values: pd.Series, control: str, skip_months: tuple[int, ...] = ()) -> pd.Series:
-    """Month-on-month changes before the control month: the yardstick for an unusual fall.
-
-    Changes into or out of a month in `skip_months` (January and February, when Lunar New Year
-    closes factories) can be left out, so a holiday dip does not pass for an ordinary swing.
-    """
-    changes = mom_pct(values)
-    changes = changes[changes.index < month_of(control)].dropna()
-    keep = [not ({m.month, (m - 1).month} & set(skip_months)) for m in changes.index]
-    return changes[keep]
+    """Month-on-month changes before the control month: the yardstick for an unusual fall
+    (changes into or out of a month in `skip_months`, the Lunar New Year months, left out)."""
+    return conventions.ordinary_changes(values, None, str(month_of(control) - 1), skip_months)
 
 
 def months_with_figure(series: pd.DataFrame) -> tuple[int, int, int]:

@@ -301,15 +301,9 @@ def swings_prose(p: PageMeasures) -> str:
 
 # --- gluing: every value the sentences refer to, each number with its metrics row ------------------
 
-def page_name(p: PageMeasures) -> str:
-    """The page's name in metrics.csv: `collapse`, or `destinations/<partner>`."""
-    return "collapse" if p.world else f"destinations/{p.partner}"
-
-
-def glue_page(p: PageMeasures) -> None:
+def glue_page(p: PageMeasures, page: Page) -> None:
     """Glue every value the page's prose refers to, and the prose itself; record every number,
     and every month's level and changes, in the page's metrics and publish them for metrics.csv."""
-    page = Page(chapter="collapse", page=page_name(p))
     _glue_words(p)
     _glue_series(page, p)
     _glue_low(page, p)

@@ -331,7 +331,7 @@ def _series_rows(page: Page, c: Comparison) -> None:
 def _coverage(g: _Numbers, c: Comparison) -> None:
     for r in [*c.shown, WORLD]:
         g(ROLE_KEYS[r].months, c.in_charts(r).notna().sum(), c.settings.chart_window, c.roles[r].code,
-          "months_with_data", "monthly figures", "months")
+          "count", "monthly figures", "months")
     without = [c.roles[r].label for r in c.shown if c.months_before_controls(r) == 0]
     with_some = [c.roles[r].label for r in c.shown if c.months_before_controls(r) > 0]
     glue_markdown("coverage_text", coverage_text(c.control_month, without, with_some))
@@ -348,7 +348,7 @@ def _levels(g: _Numbers, c: Comparison) -> dict[str, float | None]:
             sentences.append(baseline_sentence(role.label, c.unit, s.base_window, s.after_window, None, None, None))
             continue
         after = c.after_truces(r)
-        m = g(keys.after_mean, after.mean(), s.after_window, role.code, "mean", f"mean of {after.notna().sum()} months with a figure")
+        m = g(keys.after_mean, after.mean(), s.after_window, role.code, "window_mean", f"mean of {after.notna().sum()} months with a figure")
         after_index[r] = g(keys.after_index, c.after_index(r), s.after_window, role.code, "index",
                            f"baseline {s.base_window}", unit="index")
         sentences.append(baseline_sentence(role.label, c.unit, s.base_window, s.after_window, b, m, after_index[r]))
@@ -379,7 +379,7 @@ def _events(page: Page, g: _Numbers, c: Comparison) -> None:
             code_a, code_b = c.role_of(row["side_a"]).code, c.role_of(row["side_b"]).code
             page.add(row["period"], code_a, s.product, "change_pct", row["a_pct"], "%", basis)
             page.add(row["period"], code_b, s.product, "change_pct", row["b_pct"], "%", basis)
-            page.add(row["period"], f"{code_a} vs {code_b}", s.product, "gap_pp", row["gap_pp"], "points", basis)
+            page.add(row["period"], f"{code_a} vs {code_b}", s.product, "gap_pp", row["gap_pp"], "percentage points", basis)
     pair = f"{c.roles['a'].code} vs {c.roles['b'].code}"
     n_rows = g("events_rows", len(c.pair), s.chart_window, pair, "count", "event-and-window comparisons", "rows")
     n_ok = g("events_comparable", len(c.comparable), s.chart_window, pair, "count", "comparisons with a gap", "rows")
@@ -402,8 +402,8 @@ def _focus(g: _Numbers, c: Comparison) -> _Focus:
     g("min_changes", s.min_changes, f"{s.noise_start}/{s.noise_end}", "ALL", "parameter", "minimum changes for a yardstick", "changes")
     for k, y in ys.items():
         key_n, key_std = YARDSTICK_KEYS[k]
-        g(key_n, y.swing.n, y.window, y.partner, "changes", y.name, "changes")
-        g(key_std, y.swing.std, y.window, y.partner, "swing_std", y.name, "points" if k.startswith("gap") else "%")
+        g(key_n, y.swing.n, y.window, y.partner, "count", y.name, "changes")
+        g(key_std, y.swing.std, y.window, y.partner, "swing_sd", y.name, "percentage points")
     n_used = g("yardsticks_used", len(c.used), f"{s.noise_start}/{s.end}", "ALL", "count",
                f"yardsticks with at least {s.min_changes} changes", "yardsticks")
     n_all = g("yardsticks_all", len(ys), f"{s.noise_start}/{s.end}", "ALL", "count", "yardsticks", "yardsticks")
@@ -424,7 +424,7 @@ def _focus(g: _Numbers, c: Comparison) -> _Focus:
         lacking = [month_words(m) for m in (t.month - 1, t.month) if pd.isna(side_of.values.get(m))]
         moved[side] = moved_text(side_of.label, c.unit, b, a, pct[side], lacking)
     pct[WORLD] = g("focus_w_pct", t.world.pct, months, s.world, "mom_pct", unit="%")
-    gap_pp = g("focus_gap_pp", t.gap.pp, months, code["gap"], "gap_pp", f"months {t.gap.a.months}", unit="points")
+    gap_pp = g("focus_gap_pp", t.gap.pp, months, code["gap"], "gap_pp", f"months {t.gap.a.months}", unit="percentage points")
     shares = []
     for side, side_of in (("a", t.side_a), ("b", t.side_b)):
         keys, partner, (share_before, share_after) = SIDE_KEYS[side], c.code(side_of), c.tested_shares(side_of)
@@ -437,12 +437,12 @@ def _focus(g: _Numbers, c: Comparison) -> _Focus:
 
     against = {"a_world": ys["w"], "b_world": ys["w"], "a_recent": ys["a_recent"], "b_recent": ys["b_recent"],
                "gap_pooled": ys["w"], "gap_recent": ys["gap_recent"]}
-    z = {k: g(Z_KEYS[k], v, months, code[k.split("_")[0]], "z",
-              f"against: {against[k].name}" + (" (spread times √2)" if k == "gap_pooled" else ""), unit="sd")
+    z = {k: g(Z_KEYS[k], v, months, code[k.split("_")[0]], "z_score",
+              f"against: {against[k].name}" + (" (spread times √2)" if k == "gap_pooled" else ""), unit="standard deviations")
          for k, v in c.z.items()}
-    pooled = g("gap_pooled_std", c.pooled_std, f"{s.noise_start}/{s.noise_end}", s.world, "swing_std",
-               "spread of a gap between two series swinging like the total", unit="points")
-    g("z_threshold", s.z_threshold, months, "ALL", "parameter", "|z| below this is within the ordinary spread", unit="sd")
+    pooled = g("gap_pooled_std", c.pooled_std, f"{s.noise_start}/{s.noise_end}", s.world, "swing_sd",
+               "spread of a gap between two series swinging like the total", unit="percentage points")
+    g("z_threshold", s.z_threshold, months, "ALL", "parameter", "|z| below this is within the ordinary spread", unit="standard deviations")
     glue_markdown("focus_z_text", focus_z_text(t.side_a.label, t.side_b.label, z, ys["w"], pooled, ys["gap_recent"],
                                                ys["a_recent"], s.z_threshold))
     return _Focus(pct, gap_pp, z)
@@ -483,7 +483,7 @@ def _findings(g: _Numbers, c: Comparison, after_index: dict, window_shares: dict
     for _, row in nearest.iterrows():
         pair = f"{c.role_of(row['side_a']).code} vs {c.role_of(row['side_b']).code}"
         gap = g(f"window_gap_{row['window']}", row["gap_pp"], row["period"], pair, "gap_pp",
-                f"{row['event']}; {row['window']}-month window; months {row['months']}", unit="points")
+                f"{row['event']}; {row['window']}-month window; months {row['months']}", unit="percentage points")
         window = g(f"window_len_{row['window']}", row["window"], row["period"], "ALL", "parameter",
                    "months either side of the event", unit="months")
         bits.append(window_bit(gap, window, (row["side_a"], row["side_b"]) if row["proxy"] else None))
@@ -526,7 +526,7 @@ def _findings(g: _Numbers, c: Comparison, after_index: dict, window_shares: dict
     for product in s.input_products:
         rows = c.inputs[c.inputs["product"] == product]
         have = rows[rows["months"] > 0]
-        k = g(f"inputs_{product}", have["months"].sum(), f"{s.lo}/{s.hi}", "+".join(rows["partner"]), "months_with_data",
+        k = g(f"inputs_{product}", have["months"].sum(), f"{s.lo}/{s.hi}", "+".join(rows["partner"]), "count",
               product, "months")
         inputs.append(input_bit(c.input_names[product], k, list(zip(have["partner"], have["periods"]))))
     glue_markdown("settle_text", settle_text(missing, inputs))

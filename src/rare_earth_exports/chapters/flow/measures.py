@@ -501,7 +501,7 @@ def record(page: Page, flow: FlowPage) -> None:
     sc = flow.scope
     _, under, after = sc.phases
     for p, s in flow.series.items():
-        page.add_series(s.frame["index"], sc.partner, p, "index", "baseline=100", f"baseline {sc.base_window}")
+        page.add_series(s.frame["index"], sc.partner, p, "index", "index", f"baseline {sc.base_window}")
     for p, d in flow.divergences.items():
         page.add_series(d["log_ratio"], sc.partner, f"{sc.finished}/{p}", "log_ratio", "log points",
                         f"ln(index ratio), baseline {sc.base_window}")

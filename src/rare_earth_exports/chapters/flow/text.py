@@ -132,9 +132,9 @@ def _glue_overview(page: Page, flow: FlowPage, data: BookData) -> None:
     page.glue("flow_base_months_in_window", base.months_in_window, sc.base_window, sc.partner, sc.finished, "count", "months",
               "months in the baseline window")
     page.glue("flow_finished_controls", flow.finished_by_phase[under.name], under.period, sc.partner, sc.finished, "index",
-              "baseline=100", f"mean index, baseline {sc.base_window}")
+              "index", f"mean index, baseline {sc.base_window}")
     page.glue("flow_finished_after", flow.finished_by_phase[after.name], after.period, sc.partner, sc.finished, "index",
-              "baseline=100", f"mean index, baseline {sc.base_window}")
+              "index", f"mean index, baseline {sc.base_window}")
 
 
 def _glue_indexes(page: Page, flow: FlowPage, data: BookData) -> None:
@@ -215,7 +215,7 @@ def _glue_element(page: Page, flow: FlowPage, el: Element, *, under: str, after:
     page.glue(after, el.after["raw_mean"], el.after["common"], WORLD, el.product, "level", "kg", basis)
     page.glue(under, el.under["raw_mean"], el.under["common"], WORLD, el.product, "level", "kg", basis)
     page.glue(gap, math.exp(el.gap_change), f"{under_phase.period}->{after_phase.period}", WORLD, f"{sc.finished}/{el.product}",
-              "gap_change", "times", "factor by which the ratio of mean magnets to mean raw grew")
+              "ratio_change", "times", "factor by which the ratio of mean magnets to mean raw grew")
     page.glue(months, el.series.n_months, f"{sc.start}/{sc.end}", WORLD, el.product, "count", "months", "monthly figures")
     page.glue(pre, el.pre.mean, before.period, WORLD, el.product, "level", "kg", "mean of the months with a figure before the controls")
     glue_text(vs_pre, compare_words(el.after["raw_mean"], el.pre.mean))

@@ -1,0 +1,85 @@
+"""Every metric the book records in `book/results/metrics.csv`: what it means, its units, which
+chapters use it. One place: a page cannot record a metric that is not defined here (the build
+stops), and the methods page's glossary is written from this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Metric:
+    definition: str
+    units: tuple[str, ...]
+    chapters: tuple[str, ...]
+
+
+QUANTITIES = ("t", "kg", "USD")
+
+METRICS: dict[str, Metric] = {
+    "level": Metric("A figure in its unit: tonnes for magnets and the headline category, kilograms for "
+                    "elements, US dollars for values. A monthly figure, or the total of the period it names.",
+                    QUANTITIES, ("collapse", "compare-jpn-kor", "eu-us", "flow", "press")),
+    "mom_pct": Metric("Change from the previous month, in %; computed only when both months have a figure "
+                      "of their own.", ("%",), ("collapse", "compare-jpn-kor", "eu-us", "press")),
+    "yoy_pct": Metric("Change from the same month (or the same months) a year before, in %; computed only "
+                      "when both have a figure.", ("%",), ("collapse", "flow", "press")),
+    "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("compare-jpn-kor", "eu-us")),
+    "share_pct": Metric("A destination's figure as % of China's total for the same months (pooled over the "
+                        "months both have a figure when the basis says so).", ("%",), ("collapse", "compare-jpn-kor", "eu-us", "flow")),
+    "index": Metric("A figure over the mean monthly level of a baseline window, times 100: 100 is the "
+                    "baseline level.", ("index",), ("collapse", "compare-jpn-kor", "eu-us", "flow")),
+    "fall_pct": Metric("How far the lowest month after the controls fell below the baseline level, in %: "
+                       "100 minus its index.", ("%",), ("collapse",)),
+    "baseline_mean": Metric("The mean monthly level of a baseline window (the basis names the window and how "
+                            "it is known).", QUANTITIES, ("collapse", "compare-jpn-kor", "eu-us")),
+    "window_mean": Metric("The mean monthly level over the months of a window that have a figure.",
+                          QUANTITIES, ("compare-jpn-kor", "eu-us")),
+    "months_to_regain": Metric("Months from the lowest month to the first month back at or above the baseline "
+                               "level.", ("months",), ("collapse",)),
+    "count": Metric("How many of something (the unit says what: months, changes, sources, events...).",
+                    ("months", "changes", "checks", "destinations", "events", "figures", "month pairs",
+                     "products", "rows", "series", "sources", "yardsticks", "years", "claims", "statements"),
+                    ("collapse", "compare-jpn-kor", "data", "eu-us", "flow", "press", "timeline")),
+    "swing_sd": Metric("The standard deviation of ordinary month-to-month changes (the yardstick a change is "
+                       "read against), in percentage points.", ("percentage points",), ("collapse", "compare-jpn-kor", "eu-us")),
+    "z_score": Metric("How many standard deviations of the ordinary changes a change lies from their mean.",
+                      ("standard deviations",), ("collapse", "compare-jpn-kor", "eu-us")),
+    "gap_pp": Metric("One side's change minus the other's over the same months, in percentage points.",
+                     ("percentage points",), ("compare-jpn-kor", "eu-us")),
+    "index_gap": Metric("One side's index minus the other's, in index points.", ("index points",), ("eu-us",)),
+    "log_ratio": Metric("The natural log of finished magnets' index over a raw input's index: 0 when both "
+                        "moved alike, positive when magnets ran ahead.", ("log points",), ("flow",)),
+    "gap_change": Metric("How far the log ratio moved between two phases (baseline-free: the baselines "
+                         "cancel).", ("log points",), ("flow",)),
+    "ratio_change": Metric("The factor by which the ratio of mean magnet exports to mean raw-input exports "
+                           "grew between two phases.", ("times",), ("flow",)),
+    "price_premium": Metric("A price outside China over the price inside China in the same month; ranges stay "
+                            "ranges (low over high, high over low).", ("ratio",), ("flow",)),
+    "licence_months": Metric("How long a licence runs, in months, as the event that announced it says.",
+                             ("months",), ("compare-jpn-kor", "eu-us")),
+    "quota": Metric("A production quota total for a year, in tonnes, as the quota event that reports it says.",
+                    ("t",), ("press",)),
+    "parameter": Metric("A setting of the analysis as the page used it (from parameters.yml).",
+                        ("months", "changes", "standard deviations"), ("compare-jpn-kor", "eu-us")),
+}
+
+
+class UnknownMetric(ValueError):
+    """A page recorded a metric or unit the registry does not define."""
+
+
+def check(metric: str, unit: str) -> None:
+    """Raises UnknownMetric unless `metric` is defined and `unit` is one of its units."""
+    if metric not in METRICS:
+        raise UnknownMetric(f"metric {metric!r} is not defined in core/registry.py (known: {', '.join(sorted(METRICS))})")
+    if unit not in METRICS[metric].units:
+        raise UnknownMetric(f"metric {metric!r} in unit {unit!r}: core/registry.py allows {', '.join(METRICS[metric].units)}")
+
+
+def glossary_markdown() -> str:
+    """The methods page's glossary: one row per metric, its definition and units."""
+    rows = ["| metric | what it is | units |", "|---|---|---|"]
+    rows += [f"| `{name}` | {m.definition} | {', '.join(m.units)} |" for name, m in sorted(METRICS.items())]
+    return "\n".join(rows) + "\n"
