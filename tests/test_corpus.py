@@ -31,7 +31,7 @@ DATA = ROOT / "data"
 CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "cases.yml").read_text(encoding="utf-8"))
 IMPORT_CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "imports.yml").read_text(encoding="utf-8"))
 FIXTURES = ROOT / "tests" / "fixtures" / "importers"
-TABLES = ("observations", "prices", "events", "sources", "products", "partners", "reconciliation")
+TABLES = ("observations", "prices", "events", "sources", "products", "partners", "reconciliation", "stated_percentages")
 
 
 def _render(cells: list[str], quoting: int = csv.QUOTE_MINIMAL) -> str:

@@ -53,7 +53,7 @@ def hostile_sources() -> pd.DataFrame:
     rows = [{"source_id": f"s{i}", "publisher": p, "title": p, "url": "https://example.org/a?q=" + p,
              "published": p, "reliability": p} for i, p in enumerate(PAYLOADS)]
     rows += [{"source_id": f"u{i}", "publisher": "site", "title": f"bad link {i}", "url": u, "published": "",
-              "reliability": "weak"} for i, u in enumerate(BAD_URLS)]
+              "reliability": "relay"} for i, u in enumerate(BAD_URLS)]
     return pd.DataFrame(rows)
 
 

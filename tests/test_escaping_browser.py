@@ -52,7 +52,7 @@ def hostile_page(folder: Path) -> Path:
                     data=frame[["month", "value", "status", "note"]], markers=markers)
     sources = pd.DataFrame([
         {"source_id": "s0", "publisher": PAYLOADS[1], "title": PAYLOADS[0], "url": "javascript:window.__pwned='link'",
-         "published": PAYLOADS[2], "reliability": "weak"},
+         "published": PAYLOADS[2], "reliability": "relay"},
         {"source_id": "s1", "publisher": "example.org", "title": PAYLOADS[3], "url": "https://example.org/\"onmouseover=\"window.__pwned=1",
          "published": "2025-05-01", "reliability": "relay"},
         {"source_id": "s2", "publisher": "example.org", "title": "plain", "url": "data:text/html,<script>alert(1)</script>",

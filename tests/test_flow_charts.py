@@ -47,7 +47,7 @@ def test_the_index_chart_labels_each_series_with_its_unit_and_says_where_it_goes
     spec = figure.charts[0].to_dict()
     assert figure.title == "Finished magnets and raw inputs, indexed: All destinations"
     # the monthly figures' sources (the 2024 total is not drawn)
-    assert figure.credit == "Source: China customs (GACC) via elements.example, monthly.example; full list below the chart."
+    assert figure.credit == "Source: China customs; relayed by elements.example and monthly.example; full list below the chart."
     labels = {r["series"] for d in datasets(spec) for r in d if "series" in r}
     assert labels == {"Rare-earth permanent magnets (t)", "Dysprosium products (kg)", "Terbium products (kg)",
                       "Yttrium products (no figures)"}

@@ -282,3 +282,18 @@ def test_the_page_glues_exactly_what_its_prose_uses(glued):
 def test_the_element_gap_factor_is_the_exponential_of_the_gap_change(data):
     el = measures.measure(data, SCOPE).world.elements["dysprosium"]
     assert el.gap_change == pytest.approx(math.log(7 / 3))
+
+
+def test_a_product_never_quoted_in_both_markets_in_one_month_glues_gaps(data, monkeypatch):
+    """Neodymium oxide once had a premium only because export (FOB) quotes were filed as prices
+    inside China; with no month quoted in both markets the page says so and glues gaps."""
+    import myst_nb
+
+    out = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: out.__setitem__(key, value))
+    data.prices.loc[(data.prices["product"] == "nd_oxide") & (data.prices["market"] == "CHN"), "market"] = "CHNFOB"
+    page = Page(chapter="flow", page="flow")
+    text.glue(page, measures.measure(data, SCOPE), data)
+    assert out["flow_p_nd_month"] == "no month (no quote inside China in a month with one in Europe)"
+    assert math.isnan(out["flow_p_nd_low"]) and math.isnan(out["flow_p_nd_high"])
+    assert "neodymium oxide" in out["flow_p_without"]

@@ -30,3 +30,11 @@ def test_months_in_words_from_any_notation():
     assert month_short(pd.Period("2025-12", "M")) == "Dec 2025"
     assert date_words("2025-04-04") == "4 April 2025"
     assert date_words("2025-10") == "October 2025"
+
+
+def test_references_to_glued_values():
+    from rare_earth_exports.core.words import ref_number, ref_text
+
+    assert ref_number("press_n_rows") == "{glue:text}`press_n_rows:,.0f`"
+    assert ref_number("press_span_change", "+.1f") == "{glue:text}`press_span_change:+.1f`"
+    assert ref_text("press_quota_year") == "{glue:text}`press_quota_year`"

@@ -20,11 +20,11 @@ QUANTITIES = ("t", "kg", "USD")
 METRICS: dict[str, Metric] = {
     "level": Metric("A figure in its unit: tonnes for magnets and the headline category, kilograms for "
                     "elements, US dollars for values. A monthly figure, or the total of the period it names.",
-                    QUANTITIES, ("collapse", "compare-jpn-kor", "eu-us", "flow")),
+                    QUANTITIES, ("collapse", "compare-jpn-kor", "eu-us", "flow", "press")),
     "mom_pct": Metric("Change from the previous month, in %; computed only when both months have a figure "
-                      "of their own.", ("%",), ("collapse", "compare-jpn-kor", "eu-us")),
+                      "of their own.", ("%",), ("collapse", "compare-jpn-kor", "eu-us", "press")),
     "yoy_pct": Metric("Change from the same month (or the same months) a year before, in %; computed only "
-                      "when both have a figure.", ("%",), ("collapse", "flow")),
+                      "when both have a figure.", ("%",), ("collapse", "flow", "press")),
     "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("compare-jpn-kor", "eu-us")),
     "share_pct": Metric("A destination's figure as % of China's total for the same months (pooled over the "
                         "months both have a figure when the basis says so).", ("%",), ("collapse", "compare-jpn-kor", "eu-us", "flow")),
@@ -40,7 +40,8 @@ METRICS: dict[str, Metric] = {
                                "level.", ("months",), ("collapse",)),
     "count": Metric("How many of something (the unit says what: months, changes, sources, events...).",
                     ("months", "changes", "checks", "destinations", "events", "figures", "month pairs",
-                     "products", "rows", "series", "sources", "yardsticks", "years"), ("collapse", "compare-jpn-kor", "data", "eu-us", "flow", "timeline")),
+                     "products", "rows", "series", "sources", "yardsticks", "years", "claims", "statements"),
+                    ("collapse", "compare-jpn-kor", "data", "eu-us", "flow", "press", "timeline")),
     "swing_sd": Metric("The standard deviation of ordinary month-to-month changes (the yardstick a change is "
                        "read against), in percentage points.", ("percentage points",), ("collapse", "compare-jpn-kor", "eu-us")),
     "z_score": Metric("How many standard deviations of the ordinary changes a change lies from their mean.",
@@ -58,6 +59,8 @@ METRICS: dict[str, Metric] = {
                             "ranges (low over high, high over low).", ("ratio",), ("flow",)),
     "licence_months": Metric("How long a licence runs, in months, as the event that announced it says.",
                              ("months",), ("compare-jpn-kor", "eu-us")),
+    "quota": Metric("A production quota total for a year, in tonnes, as the quota event that reports it says.",
+                    ("t",), ("press",)),
     "parameter": Metric("A setting of the analysis as the page used it (from parameters.yml).",
                         ("months", "changes", "standard deviations"), ("compare-jpn-kor", "eu-us")),
 }

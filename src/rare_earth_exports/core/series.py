@@ -164,8 +164,11 @@ def price_premium(prices: pd.DataFrame, product: str, outside: str = "EU27", ins
 
     Ranges stay ranges: the premium runs from outside-low / inside-high to outside-high /
     inside-low, and `mid` compares the midpoints. Several quotes in one month widen the range.
+    A bound ('over $1,100', 'under ...': prices.csv `qualifier`) is not a price and is left out.
     """
     p = prices[(prices["product"] == product) & (prices["n_months"] == 1)]
+    if "qualifier" in p:
+        p = p[~p["qualifier"].str.contains(r"\b(?:over|under|at least)\b", regex=True)]
     def market(code: str) -> pd.DataFrame:
         m = p[p["market"] == code].groupby("first_month").agg(low=("low", "min"), high=("high", "max"))
         return m

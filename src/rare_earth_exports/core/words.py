@@ -49,3 +49,13 @@ def date_words(date: str) -> str:
     """'4 April 2025' for YYYY-MM-DD, 'April 2025' for YYYY-MM."""
     return f"{int(date[8:10])} {month_words(date[:7])}" if len(date) == 10 else month_words(date[:7])
 
+
+
+def ref_number(key: str, fmt: str = ",.0f") -> str:
+    """A reference to a glued number in MyST prose, shown with `fmt`."""
+    return f"{{glue:text}}`{key}:{fmt}`"
+
+
+def ref_text(key: str) -> str:
+    """A reference to a glued text in MyST prose."""
+    return f"{{glue:text}}`{key}`"

@@ -15,6 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..core.sources import credit_line
 from . import theme
 from .events import Marker, marker_layer
 
@@ -31,14 +32,13 @@ SPAN_MONTHS = (2, 3)    # a figure published for two or three months together is
 SPAN_TITLE, SPAN_WORDS = "Months published together", "at their monthly average"
 
 
+
 def source_line(source_ids: list[str] | str, sources: pd.DataFrame | None = None) -> str:
-    """'Source: <publishers>' for a chart's caption; the full list sits in the page's sources table."""
-    values = [source_ids] if isinstance(source_ids, str) else list(source_ids)
-    ids = sorted({i for value in values for i in str(value).split(";") if i})
-    if sources is not None and len(ids):
-        pubs = sorted(set(sources.loc[sources["source_id"].isin(ids), "publisher"]))
-        shown = ", ".join(pubs[:4]) + (f" and {len(pubs) - 4} more" if len(pubs) > 4 else "")
-        return f"Source: China customs (GACC) via {shown}; full list below the chart."
+    """'Source: <credit line>; full list below the chart.' for a chart subtitle (`core.sources.credit_line`:
+    the originator first, then the agency and at most a few of the best relays; never a weak page)."""
+    credit = credit_line(source_ids, sources) if sources is not None else ""
+    if credit:
+        return f"Source: {credit}; full list below the chart."
     return "Source: China customs (GACC) as relayed by the press; full list below the chart."
 
 

@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from ...core.periods import period_in_words
+from ...core.sources import join_ids, split_ids
 from ...core.words import month_words
 from ...present import series as charts
 from ...present.events import chart_markers
@@ -19,17 +20,12 @@ from ...present.theme import PANEL_HEIGHT
 from .measures import PageMeasures
 
 
-def _ids(values) -> list[str]:
-    """Source ids from `;`-joined cells, sorted and once each."""
-    return sorted({i for ids in values for i in ids.split(";") if i})
-
-
 def monthly_source_ids(p: PageMeasures) -> list[str]:
     """The sources of the monthly chart: its months, and the totals behind the baselines it draws."""
     m = p.measures
     shown = list(m.series.loc[m.series["value"].notna(), "source_ids"])
     shown += [i for a in m.against.values() if a.ok for i in p.rows.loc[p.rows["period"].isin(a.base.periods), "source_ids"]]
-    return _ids(shown)
+    return split_ids(shown)
 
 
 def baselines(p: PageMeasures) -> pd.DataFrame:
@@ -50,7 +46,7 @@ def monthly_rows(p: PageMeasures) -> pd.DataFrame:
     rules = pd.DataFrame([{
         "Month": a.label, "Destination": p.name, "Product": p.product_name, "Exports": round(a.base.mean, 2),
         "Unit": unit, "Figure": f"baseline: {period_in_words(a.label)} mean", "Month on month (%)": float("nan"),
-        "source_ids": ";".join(_ids(p.rows.loc[p.rows["period"].isin(a.base.periods), "source_ids"]))}
+        "source_ids": join_ids(p.rows.loc[p.rows["period"].isin(a.base.periods), "source_ids"])}
         for a in m.against.values() if a.ok], columns=months.columns).drop_duplicates(subset=["Exports", "Month"])
     s = charts.month_spans(p.rows, p.start, p.end)
     spans = pd.DataFrame({"Month": s["period"], "Destination": p.name, "Product": p.product_name, "Exports": s["total"],
@@ -83,7 +79,7 @@ def monthly_chart(p: PageMeasures, events: pd.DataFrame, sources: pd.DataFrame |
 
 def panel_source_ids(p: PageMeasures) -> list[str]:
     """The sources of the small multiples: every month they draw."""
-    return _ids(i for s in p.panels.values() for i in s["source_ids"])
+    return split_ids(i for s in p.panels.values() for i in s["source_ids"])
 
 
 def panel_rows(p: PageMeasures) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.load import BookData
+from ...core.sources import join_ids
 from ...core.series import Baseline, Swing, baseline, index, monthly_series, mom_pct, series_rows, share_pct, typical_swing
 from ...core.words import without_article
 from .licensing import licensing_record, statements
@@ -68,7 +69,7 @@ def group_series(obs: pd.DataFrame, product: str, partners: tuple[str, ...], sta
     out["status"] = np.where(out["value"].isna(), "missing",
                              np.where((statuses == "derived").any(axis=1), "derived", "reported"))
     ids = pd.concat([s["source_ids"] for s in parts], axis=1)
-    out["source_ids"] = [";".join(sorted({i for cell in row for i in str(cell).split(";") if i})) if ok else ""
+    out["source_ids"] = [join_ids(row) if ok else ""
                          for row, ok in zip(ids.itertuples(index=False), out["value"].notna())]
     out.attrs["unit"] = units.pop() if units else parts[0].attrs["unit"]
     return out

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
-from ...present.tables import Table, sources, table
+from ...core.sources import TIERS
+from ...present.tables import Table, html_table, page_link, table
 from .coverage import Checks, conflicts, decision_summary, derived, excluded_rows
 
 
-def all_sources(sources_frame: pd.DataFrame) -> Table:
-    return sources("sources", sources_frame["source_id"], sources_frame, "Every source of the data", folded=False)
+def all_sources(sources: pd.DataFrame) -> Table:
+    """Every page, weak and excluded ones too, best tier first: its tier and the reason, whose
+    figures it relays and through which agency. Only this page lists weak and excluded pages."""
+    order = {t: i for i, t in enumerate(TIERS)}
+    rows = (sources.assign(_o=sources["reliability"].map(order)).sort_values(["_o", "publisher", "source_id"])
+            .drop(columns="_o").reset_index(drop=True))
+    head = "".join(f"<th>{h}</th>" for h in ("Tier", "Publisher", "Page", "Published", "Originator", "Agency", "Why this tier"))
+    body = [
+        f"<tr><td>{html.escape(s['reliability'])}</td><td>{html.escape(s['publisher'])}</td>"
+        f"<td>{page_link(s['url'], s['title']) if s['reliability'] != 'excluded' else html.escape(s['title'])}</td>"
+        f"<td>{html.escape(s['published'])}</td><td>{html.escape(s['originator'])}</td>"
+        f"<td>{html.escape(s['agency'])}</td><td>{html.escape(s['reliability_note'])}</td></tr>"
+        for _, s in rows.iterrows()
+    ]
+    markup = f'<table class="book-sources"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return Table("sources", "Every source of the data", rows, markup)
+
+
+def tier_counts(sources: pd.DataFrame) -> Table:
+    """How many pages each tier holds."""
+    counts = sources["reliability"].value_counts().reindex(TIERS, fill_value=0)
+    return table("tiers", "Pages by tier", pd.DataFrame({"Tier": counts.index, "Pages": counts.to_numpy()}))
 
 
 def decisions(reconciliation: pd.DataFrame) -> Table:

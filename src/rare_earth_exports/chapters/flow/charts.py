@@ -76,7 +76,7 @@ def indexes_chart(flow: FlowPage, data: BookData) -> Figure:
                      "with policy events, and a strip below showing for each series and month whether the figure is "
                      "reported, derived, part of a longer total, without a baseline, or missing. "
                      + newest(rows, "Index", "", by="Series")),
-        credit=charts.source_line(";".join(flow.index_source_ids), data.sources), markers=markers,
+        credit=charts.source_line(flow.index_source_ids, data.sources), markers=markers,
         formats={"Index": ",.1f", "Value": ",.1f"})
 
 
@@ -94,7 +94,7 @@ def gaps_chart(flow: FlowPage, data: BookData) -> Figure:
         description=(f"Line chart of the log ratio of the magnet index to each raw-material index for {partner}, "
                      "by month, with policy events and a strip showing which months can be computed. "
                      + newest(rows, "Gap (log points)", "log points", by="Pair", fmt="+.2f")),
-        credit=charts.source_line(";".join(flow.index_source_ids), data.sources), markers=markers,
+        credit=charts.source_line(flow.index_source_ids, data.sources), markers=markers,
         formats={"Gap (log points)": "+.2f"})
 
 
@@ -114,7 +114,7 @@ def shares_chart(flow: FlowPage, data: BookData) -> Figure:
         description=(f"Line chart of each destination's monthly share of China's magnet exports in {sc.year}, "
                      f"{data.partner_name(sc.destination)} first, with a strip showing the months each destination has a "
                      "figure. " + newest(rows, "Share (%)", "%", by="Destination")),
-        credit=charts.source_line(";".join(flow.shares.source_ids), data.sources), markers=markers,
+        credit=charts.source_line(flow.shares.source_ids, data.sources), markers=markers,
         formats={"Share (%)": ",.1f", "Value": ",.1f"})
 
 

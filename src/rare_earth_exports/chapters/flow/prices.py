@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ...core.sources import publishers
+from ...core.sources import join_ids, publishers, split_ids
 from ...core.series import price_premium
 
 # What each market code in prices.csv means (datapackage.json, prices.market).
 MARKET_LABELS = {
     "CHN": "Inside China",
+    "CHNFOB": "China, export price (FOB)",
     "EU27": "Europe (Rotterdam)",
     "USA": "United States (price floor)",
     "WLD": "China's average export unit value",
@@ -49,10 +50,10 @@ def premiums(prices: pd.DataFrame, products: list[str], outside: str = "EU27", i
         for month, row in prem.iterrows():
             used = prices[(prices["product"] == product) & (prices["n_months"] == 1)
                           & (prices["first_month"] == month) & prices["market"].isin([outside, inside])]
-            ids = sorted({i for s in used["source_ids"] for i in s.split(";")})
+            ids = split_ids(used["source_ids"])
             out.append({"product": product, "month": str(month), "low": row["low"], "high": row["high"],
                         "mid": row["mid"], "reliability": "weak" if (used["reliability"] == "weak").any() else "relay",
-                        "source_ids": ";".join(ids)})
+                        "source_ids": join_ids(ids)})
     return pd.DataFrame(out, columns=["product", "month", "low", "high", "mid", "reliability", "source_ids"])
 
 
@@ -70,9 +71,10 @@ class PriceEvidence:
     premiums: pd.DataFrame
     without_premium: list[str]
 
-    def latest_premium(self, product: str) -> pd.Series:
-        """The premium of the last month in which `product` was quoted in both markets."""
-        return self.premiums[self.premiums["product"] == product].iloc[-1]
+    def latest_premium(self, product: str) -> pd.Series | None:
+        """The premium of the last month in which `product` was quoted in both markets; None if no month was."""
+        rows = self.premiums[self.premiums["product"] == product]
+        return rows.iloc[-1] if len(rows) else None
 
     def premium_source_ids(self, products: list[str]) -> list[str]:
         return list(self.premiums.loc[self.premiums["product"].isin(products), "source_ids"])

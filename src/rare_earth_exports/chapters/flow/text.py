@@ -184,9 +184,15 @@ def _glue_destinations(page: Page, flow: FlowPage, data: BookData) -> None:
 
 
 def _glue_premium(page: Page, flow: FlowPage, product: str, month: str, low: str, high: str) -> None:
-    """The latest same-month premium of `product`: its month in words, its low and high ratio."""
+    """The latest same-month premium of `product`: its month in words, its low and high ratio
+    (gaps, and "no month" in words, when no month has a quote in both markets)."""
     row = flow.prices.latest_premium(product)
     basis = "{}: Europe over inside China, same month"
+    if row is None:
+        glue_text(month, "no month (no quote inside China in a month with one in Europe)")
+        page.glue(low, float("nan"), "", "EU27", product, "price_premium", "ratio", basis.format("low"))
+        page.glue(high, float("nan"), "", "EU27", product, "price_premium", "ratio", basis.format("high"))
+        return
     glue_text(month, period_in_words(row["month"]))
     page.glue(low, row["low"], row["month"], "EU27", product, "price_premium", "ratio", basis.format("low"))
     page.glue(high, row["high"], row["month"], "EU27", product, "price_premium", "ratio", basis.format("high"))

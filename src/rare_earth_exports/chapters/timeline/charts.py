@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ...core.sources import publishers
 from ...present.figure import Figure
 from ...present.theme import EVENT_COLOURS
 from .events import actors_of, years
@@ -14,10 +15,9 @@ TIMELINE_SOURCE = "Source: the pages that reported each event, linked in the tab
 
 def timeline_chart(events: pd.DataFrame, sources: pd.DataFrame) -> alt.Chart:
     """One point per event on a date axis, one row per kind; dropdowns filter kind and actor."""
-    pubs = sources.set_index("source_id")["publisher"]
     frame = pd.DataFrame({
         "date": events["day"], "when": events["date"], "kind": events["kind"], "actor": events["actor"],
-        "title": events["title"], "source": events["source_ids"].map(lambda ids: pubs.get(ids.split(";")[0], "")),
+        "title": events["title"], "source": events["source_ids"].map(lambda ids: publishers(ids, sources)),
     })
     kinds = sorted(frame["kind"].unique())
     actors = actors_of(events)
