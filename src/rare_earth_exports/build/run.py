@@ -29,6 +29,7 @@ import nbformat
 from ..present.page import DECIMALS, METRIC_COLUMNS, METRICS_KEY
 from .inputs import digest_files, input_hash, stored_hash
 from .plan import Job
+from .stamp import source_date_epoch
 
 BOOK_DIR = "book"
 RESULTS = "book/results/metrics.csv"
@@ -182,7 +183,11 @@ def build_site(root: Path, stage: Path, log) -> None:
     seed_mystnb_css(stage / "_build" / "html")
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(stage), "--builder", "html", "-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    epoch = source_date_epoch(root, dict(os.environ))
+    if epoch:
+        env["SOURCE_DATE_EPOCH"] = epoch  # the home page's "built" date: the commit's, never the wall clock
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
         raise BuildError(f"Jupyter Book failed (exit {proc.returncode}); the previous site is untouched:\n{tail}")
@@ -275,7 +280,7 @@ def build(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, force: bo
     for stray in [p for p in (stage / BOOK_DIR).rglob("*.ipynb") if p.relative_to(stage).as_posix() not in planned]:
         stray.unlink()
     rows = write_metrics([stage / j.output for j in jobs], stage / RESULTS)
-    digest = site_hash(stage)
+    digest = site_hash(stage) + (source_date_epoch(root, dict(os.environ)) or "")  # a new commit date restamps the site
     stamp = root / "_build" / ".site-hash"
     site_built = False
     if not (root / SITE / "index.html").exists() or not stamp.exists() or stamp.read_text() != digest or force:

@@ -39,8 +39,8 @@ METRICS: dict[str, Metric] = {
     "months_to_regain": Metric("Months from the lowest month to the first month back at or above the baseline "
                                "level.", ("months",), ("collapse",)),
     "count": Metric("How many of something (the unit says what: months, changes, sources, events...).",
-                    ("months", "changes", "checks", "destinations", "events", "figures", "month pairs",
-                     "products", "rows", "series", "sources", "yardsticks", "years"), ("collapse", "compare-jpn-kor", "data", "eu-us", "flow", "timeline")),
+                    ("months", "blocks", "changes", "checks", "destinations", "events", "figures", "month pairs",
+                     "products", "releases", "rows", "series", "sources", "yardsticks", "years"), ("collapse", "compare-jpn-kor", "data", "eu-us", "flow", "timeline")),
     "swing_sd": Metric("The standard deviation of ordinary month-to-month changes (the yardstick a change is "
                        "read against), in percentage points.", ("percentage points",), ("collapse", "compare-jpn-kor", "eu-us")),
     "z_score": Metric("How many standard deviations of the ordinary changes a change lies from their mean.",
@@ -58,8 +58,17 @@ METRICS: dict[str, Metric] = {
                             "ranges (low over high, high over low).", ("ratio",), ("flow",)),
     "licence_months": Metric("How long a licence runs, in months, as the event that announced it says.",
                              ("months",), ("compare-jpn-kor", "eu-us")),
+    "counterfactual": Metric("What exports would have been without the controls: a baseline window's level, freed "
+                             "of its months' season, times the seasonal pattern of a full year before the controls "
+                             "(the basis names the window).", QUANTITIES, ("collapse", "destinations")),
+    "shortfall": Metric("The counterfactual minus the actual figures, summed over the period (from the control "
+                        "month on); months above the counterfactual reduce it. The basis names the baseline, or "
+                        "whether it is the low or the high of the baselines.", QUANTITIES, ("collapse", "destinations")),
+    "seasonal_factor": Metric("A part of the pattern year over its average month (1: an average month); months its "
+                              "figures give only together share one factor (the basis names them).", ("ratio",),
+                              ("collapse",)),
     "parameter": Metric("A setting of the analysis as the page used it (from parameters.yml).",
-                        ("months", "changes", "standard deviations"), ("compare-jpn-kor", "eu-us")),
+                        ("months", "changes", "standard deviations", "t", "kg"), ("collapse", "compare-jpn-kor", "eu-us")),
 }
 
 
