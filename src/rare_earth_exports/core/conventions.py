@@ -110,13 +110,13 @@ def month_on_month(periods: pd.DataFrame, floors: dict[str, float]) -> list[Chan
     return out
 
 
-def year_on_year(periods: pd.DataFrame, rows: pd.DataFrame, floors: dict[str, float]) -> list[Change]:
+def year_on_year(periods: pd.DataFrame, rows: pd.DataFrame, floors: dict[str, float], max_months: int = 3) -> list[Change]:
     """Each row of a `series.period_series` frame against the same months a year before, like with
     like: January-February 2026 against the total of January and February 2025 (from `rows`, every
-    figure of the series, whichever notation covers those months). A month whose year-before month
-    exists only inside a multi-month total of `periods` is `not computable`."""
+    figure of the series, whichever notation covers those months). Months a year before that exist
+    only inside a short total (at most `max_months` months) make the change `not computable`."""
     unit = periods.attrs.get("unit", "")
-    in_spans = {m for r in periods.itertuples() if r.n_months > 1
+    in_spans = {m for r in rows.itertuples() if 1 < r.n_months <= max_months
                 for m in pd.period_range(r.first_month, r.last_month, freq="M")}
     out = []
     for r in periods.itertuples():

@@ -187,19 +187,26 @@ class LowSince:
 
     lower: str | None      # the period of the last earlier figure below it (None: none is)
     months: int            # months from that figure's last month to the newest figure's last month
+    firm: bool             # every month between has a figure, and at least two figures lie between
 
 
 def lowest_since(periods: pd.DataFrame) -> LowSince:
     """The last figure before the newest one whose monthly level was lower (a two-month total by its
-    monthly mean): the newest is the lowest since then, a low of `months` months."""
+    monthly mean): the newest is the lowest since then, a low of `months` months. It is `firm` only
+    when no month between lacks a figure (a gap may hide a lower month) and two or more figures lie
+    between (lower than one figure is no low)."""
     if len(periods) < 2:
-        return LowSince(None, 0)
-    newest = periods.iloc[-1]
-    lower = periods.iloc[:-1][periods.iloc[:-1]["monthly"] < newest["monthly"]]
+        return LowSince(None, 0, False)
+    newest, earlier = periods.iloc[-1], periods.iloc[:-1]
+    lower = earlier[earlier["monthly"] < newest["monthly"]]
+    start = lower.iloc[-1]["last_month"] + 1 if len(lower) else earlier.iloc[0]["first_month"]
+    between = earlier[earlier["first_month"] >= start]
+    covered = {m for r in between.itertuples() for m in pd.period_range(r.first_month, r.last_month, freq="M")}
+    gaps = [m for m in pd.period_range(start, newest["first_month"] - 1, freq="M") if m not in covered]
+    firm = not gaps and len(between) >= 2
     if not len(lower):
-        return LowSince(None, int((newest["last_month"] - periods.iloc[0]["first_month"]).n) + 1)
-    last = lower.iloc[-1]
-    return LowSince(last["period"], int((newest["last_month"] - last["last_month"]).n))
+        return LowSince(None, int((newest["last_month"] - earlier.iloc[0]["first_month"]).n) + 1, firm)
+    return LowSince(lower.iloc[-1]["period"], int((newest["last_month"] - lower.iloc[-1]["last_month"]).n), firm)
 
 
 def months_with_figure(series: pd.DataFrame) -> tuple[int, int, int]:

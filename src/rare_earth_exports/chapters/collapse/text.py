@@ -158,7 +158,7 @@ def baselines_sentence(p: PageMeasures) -> str:
     """Why the pre-control baselines a reader meets differ: they average different months."""
     m = p.measures
     base, alt = m.against.get("base"), m.against.get("alt")
-    if base is None or alt is None or not (base.ok and alt.ok):
+    if base is None or alt is None or not (base.ok and alt.ok) or base.label == alt.label:
         return ""
     text = (f"The baselines differ because they average different months. {txt('collapse_alt_name')} "
             f"({num('collapse_alt_mean')} t a month) ")
@@ -285,6 +285,10 @@ def pattern_sentence(p: PageMeasures) -> str:
         return ("The figures do not fix the total of a full year before the controls, so no seasonal pattern, and "
                 "no cost in tonnes, can be derived.")
     joint = [b for b in pattern.blocks if len(b.months) > 1]
+    if len(pattern.blocks) == 1:
+        return (f"The seasonal pattern comes from {txt('collapse_pattern_words')}, whose figures give only the year's "
+                f"total: the pattern is flat, every month an average month, and each baseline window's mean is the "
+                f"counterfactual of every month.")
     text = (f"The seasonal pattern comes from {txt('collapse_pattern_words')}, read at the detail it was published: "
             f"its figures fix {num('collapse_pattern_blocks')} separate parts of the year")
     if joint:
@@ -373,9 +377,10 @@ def paragraphs(*texts: str) -> str:
 
 def findings(p: PageMeasures) -> str:
     """The overview's bullet list: the low, the depth and recovery against the first baseline, the
-    cost, the newest figures and the last full year."""
+    cost, the newest figures (the year so far where it can be compared) and the last full year."""
+    ytd = p.measures.ytd
     bullets = [low_sentence(p), depth_sentence(p, "base"), regain_sentence(p, "base"), cost_sentence(p),
-               newest_sentence(p), ytd_sentence(p), year_sentence(p)]
+               newest_sentence(p), ytd_sentence(p) if ytd is not None and ytd.change.shown else "", year_sentence(p)]
     return "\n".join(f"- {b}" for b in bullets if b)
 
 

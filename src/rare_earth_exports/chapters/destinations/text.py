@@ -14,6 +14,7 @@ import pandas as pd
 
 from ...core.conventions import NOT_MEANINGFUL, Change
 from ...core.periods import period_in_words
+from ...core.series import Swing
 from ...core.words import capitalised, date_words, listing, month_words, possessive
 from ...present.page import Page, glue_markdown, glue_text
 from ..collapse.measures import PageMeasures, period_label
@@ -174,28 +175,31 @@ def latest_sentence(d: Destination) -> str:
         return f"{txt(k + '_words')}, {what}"
 
     text = f"Its figures since: {'; '.join(one(r, y) for r, y in rows)}."
-    if m.low_since.lower is not None and m.low_since.months >= 3:
+    if m.low_since.lower is not None and m.low_since.firm:
         text += (f" {capitalised(txt(key(d, 'newest_words')))} was its lowest month since "
                  f"{txt(key(d, 'low_since_words'))}: a low of {num(key(d, 'low_since_months'))} months.")
     return text
 
 
-def apart_sentence(d: Destination) -> str:
-    """The month it fell most while China's total rose, and why one month cannot tell."""
+def apart_sentence(d: Destination, world_swing: Swing) -> str:
+    """The month it fell most while China's total rose, and why one month cannot tell (by the
+    ordinary swings of China's total, where there are enough of them)."""
     if d.apart is None:
         return ""
-    return (f"In {txt(key(d, 'apart_words'))} its exports changed by {num(key(d, 'apart_mom'), '+.1f')} % while "
+    text = (f"In {txt(key(d, 'apart_words'))} its exports changed by {num(key(d, 'apart_mom'), '+.1f')} % while "
             f"China's total rose by {num(key(d, 'apart_world_mom'), '+.1f')} %: of the months after the controls in "
             f"which it fell while the total rose, the one with the widest gap. One month cannot tell a change of "
-            f"treatment from an ordinary swing: China's total itself moved by a standard deviation of "
-            f"{num('dest_swing_sd', '.1f')} percentage points from month to month before the controls, and a single "
-            f"destination moves more.")
+            f"treatment from an ordinary swing")
+    if world_swing.n < 2:
+        return text + "."
+    return text + (f": China's total itself moved by a standard deviation of {num('dest_swing_sd', '.1f')} percentage "
+                   f"points from month to month before the controls, and a single destination moves more.")
 
 
-def section(d: Destination) -> str:
+def section(d: Destination, world_swing: Swing) -> str:
     """A destination's section: its fall, baseline, cost, other causes, share and newest figures."""
     return "\n\n".join(t for t in (low_sentence(d), baseline_sentence(d), cost_sentence(d), tariff_sentence(d),
-                                   share_sentence(d), latest_sentence(d), apart_sentence(d)) if t)
+                                   share_sentence(d), latest_sentence(d), apart_sentence(d, world_swing)) if t)
 
 
 # --- the page ------------------------------------------------------------------------------------
@@ -277,7 +281,7 @@ def glue_page(pg: DestinationsPage, sections: list[str], page: Page) -> None:
     glue_markdown("dest_md_latest", latest_prose(pg))
     by_partner = {d.partner: d for d in pg.destinations}
     for partner in sections:
-        glue_markdown(f"dest_md_{partner}", section(by_partner[partner]) if partner in by_partner else
+        glue_markdown(f"dest_md_{partner}", section(by_partner[partner], w.measures.swing) if partner in by_partner else
                       "This destination no longer has enough monthly figures of its own for a section.")
     page.publish()
 
@@ -348,7 +352,7 @@ def _glue_destination(page: Page, d: Destination) -> None:
         number(k + "_level", r.value, r.period, "level")
         if y.shown:
             number(k + "_yoy", y.pct, r.period, "yoy_pct", "%")
-    if m.low_since.lower is not None:
+    if m.low_since.lower is not None and m.low_since.firm:  # a low only where no gap could hide a lower month
         glue_text(key(d, "low_since_words"), period_in_words(m.low_since.lower))
         number("low_since_months", m.low_since.months, m.newest_period, "count", "months", "months since a lower figure")
     if d.apart is not None:
