@@ -51,8 +51,9 @@ def panels_chart(pg: DestinationsPage) -> alt.FacetChart:
         "datum.figure == 'month'")
     spans = alt.Chart().mark_rule(color=colour, strokeWidth=4, opacity=0.6).encode(
         x="start:T", x2="end:T", y=y, tooltip=tooltip).transform_filter("datum.figure != 'month'")
+    month = pg.world.control
     control = alt.Chart().mark_rule(color=theme.EVENT_COLOURS["control"], strokeDash=[4, 3]).encode(
-        x=alt.datum(pg.world.control.to_timestamp().isoformat()))
+        x=alt.datum(alt.DateTime(year=month.year, month=month.month, date=1)))
     order = list(dict.fromkeys(frame["destination"]))
     return charts.titled(
         alt.layer(line, points, spans, control, data=frame).properties(width=160, height=100).facet(
