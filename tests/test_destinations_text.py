@@ -357,7 +357,7 @@ def test_a_section_whose_destination_no_longer_qualifies_says_so(tmp_path, glued
 def test_the_table_has_a_row_per_destination(tmp_path):
     from test_collapse_charts_tables import cells
 
-    rows = cells(tables.destinations_table(page(tmp_path)))
+    rows = cells(tables.destinations_table(page(tmp_path)).markup)
     assert rows[0] == ["Destination", "Months with a figure", "Lowest after the controls (t)", "Newest (t)", "Baseline",
                        "Share before (%)", "Share to Dec 2025 (%)", "Share since (%)"]
     assert rows[1] == ["United States", "13", "2 in May 2025", "5 in March 2026", "Q1 2025", "12.2", "15.8", "8.4"]
@@ -366,18 +366,17 @@ def test_the_table_has_a_row_per_destination(tmp_path):
 
 def test_the_small_multiples_put_china_s_total_first(tmp_path):
     pg = page(tmp_path)
-    frame = charts.panels_frame(pg)
-    assert list(dict.fromkeys(frame["destination"])) == ["All destinations", "United States", "European Union", "Germany"]
-    assert frame.query("destination == 'United States' and period == '2026-01/2026-02'")["share"].iloc[0] == pytest.approx(
-        18 / 176 * 100, abs=0.01)
-    spec = charts.panels_chart(pg).to_dict()
-    assert spec["facet"]["sort"] == ["All destinations", "United States", "European Union", "Germany"]
+    fig = charts.panels_chart(pg, events())
+    assert fig.panels == ["All destinations", "United States", "European Union", "Germany"] and len(fig.charts) == 4
+    us = fig.data[(fig.data["Destination"] == "United States") & (fig.data["Period"] == "2026-01/2026-02")].iloc[0]
+    assert us["Share of China's total (%)"] == pytest.approx(18 / 176 * 100, abs=0.01)
+    assert [m.kind for m in fig.markers] == ["control"]
 
 
-def test_a_section_chart_marks_the_destination_s_tariff_moves(tmp_path):
+def test_a_section_chart_marks_the_destination_s_tariff_moves_and_its_counterfactual(tmp_path):
     pg = page(tmp_path)
-    spec = charts.section_chart(dest(pg, "USA"), events(), ["2025-04-04", "2025-05-12"]).to_dict()
-    labels = [r["label"] for rows in spec["datasets"].values() for r in rows if "label" in r and "kind" in r]
-    assert sorted(set(labels)) == ["Controls, 4 April 2025", "Tariffs, 10 April 2025", "Tariffs, 11 April 2025",
-                                   "Truce, 12 May 2025"]
-    assert spec["title"]["subtitle"][0] == "Dashed blue: the counterfactual from Q1 2025"
+    fig = charts.section_chart(dest(pg, "USA"), events())
+    assert [m.kind for m in fig.markers] == ["control", "tariff", "truce", "truce"]
+    assert len(fig.charts) == 2 and fig.panels[1] == "From April 2025, against the counterfactual from Q1 2025"
+    assert fig.data.loc[fig.data["Period"] == "2025-04", "Counterfactual from Q1 2025"].iloc[0] == pytest.approx(11)
+    assert len(charts.section_chart(dest(pg, "DEU"), events()).charts) == 1   # no baseline: no counterfactual

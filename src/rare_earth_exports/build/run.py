@@ -26,6 +26,8 @@ from pathlib import Path
 
 import nbformat
 
+from ..present.downloads import DOWNLOAD_PREFIX
+from ..present.figure import SHARE_CARD_KEY
 from ..present.page import DECIMALS, METRIC_COLUMNS, METRICS_KEY
 from .inputs import digest_files, input_hash, stored_hash
 from .plan import Job
@@ -33,6 +35,8 @@ from .stamp import source_date_epoch
 
 BOOK_DIR = "book"
 RESULTS = "book/results/metrics.csv"
+DOWNLOADS = "book/_static/downloads"          # the CSV under every chart and table: published with book/
+SHARE_CARD = "book/_static/share-card.png"    # the link-preview image, in the site only
 STAGE = Path("_build/stage")
 SITE = Path("_build/html")
 SITE_INPUTS = ("_config.yml", "_toc.yml")
@@ -127,6 +131,56 @@ def write_metrics(notebooks: list[Path], target: Path) -> int:
     return len(df)
 
 
+# --- files the pages offer ------------------------------------------------------------------
+
+def glued(path: Path, wanted) -> dict[str, str]:
+    """The strings a notebook glued (without showing them) under the keys `wanted(key)` accepts."""
+    nb = nbformat.read(path, as_version=4)
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get("application/papermill.record/text/plain")
+            if name and text is not None and wanted(name):
+                values[name] = ast.literal_eval(text)
+    return values
+
+
+def write_if_changed(target: Path, content: bytes) -> None:
+    if not target.exists() or target.read_bytes() != content:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def write_downloads(notebooks: list[Path], folder: Path) -> int:
+    """The CSV files the pages' charts and tables offer (`present.downloads`), and no other file."""
+    files = {}
+    for nb in notebooks:
+        for text in glued(nb, lambda key: key.startswith(DOWNLOAD_PREFIX)).values():
+            record = json.loads(text)
+            files[record["file"]] = record["csv"].encode("utf-8")
+    for rel, content in files.items():
+        write_if_changed(folder / rel, content)
+    for path in sorted(folder.rglob("*"), reverse=True) if folder.exists() else []:
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return len(files)
+
+
+def write_share_card(notebooks: list[Path], target: Path) -> bool:
+    """The link-preview image: the chart a page marked `share`, as PNG (vl-convert, no network)."""
+    import vl_convert
+
+    specs = [text for nb in notebooks for text in glued(nb, lambda key: key == SHARE_CARD_KEY).values()]
+    if not specs:
+        return False
+    write_if_changed(target, vl_convert.vegalite_to_png(json.loads(specs[0]), scale=1))
+    return True
+
+
 # --- staging and publishing -----------------------------------------------------------------
 
 def sync_tree(src: Path, dst: Path, ignore: tuple[str, ...] = ()) -> None:
@@ -205,6 +259,7 @@ def publish(root: Path, stage: Path, outputs: list[str], site_built: bool) -> No
         if not dst.exists() or dst.read_bytes() != src.read_bytes():
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dst)
+    sync_tree(stage / DOWNLOADS, root / DOWNLOADS)
     if not site_built:
         return
     new_site, old_site = root / "_build" / "html.new", root / "_build" / "html.old"
@@ -280,6 +335,8 @@ def build(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, force: bo
     for stray in [p for p in (stage / BOOK_DIR).rglob("*.ipynb") if p.relative_to(stage).as_posix() not in planned]:
         stray.unlink()
     rows = write_metrics([stage / j.output for j in jobs], stage / RESULTS)
+    write_downloads([stage / j.output for j in jobs], stage / DOWNLOADS)
+    write_share_card([stage / j.output for j in jobs], stage / SHARE_CARD)
     digest = site_hash(stage) + (source_date_epoch(root, dict(os.environ)) or "")  # a new commit date restamps the site
     stamp = root / "_build" / ".site-hash"
     site_built = False

@@ -1,24 +1,21 @@
-"""The collapse chapter's charts: the series with its policy dates (the book's lead chart), and
+"""The collapse chapter's figures: the series with its policy events (the book's lead chart), and
 the actual figures against the counterfactual.
 
 A month with no figure breaks the line (never a zero). A figure published for several months
 together is drawn as one bar across its months at their monthly mean, never as months of its own.
+Numbered markers show the policy events `present.events` chooses for the series.
 """
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from ...core.periods import period_in_words
-from ...core.words import date_words, month_words
+from ...core.words import month_words
 from ...present import series as charts
-from ...present import theme
+from ...present.events import chart_markers
+from ...present.figure import Figure
 from .measures import PageMeasures
-
-# How an event's kind reads on a chart label.
-EVENT_LABELS = {"control": "Controls", "truce": "Truce", "tariff": "Tariffs", "relaxation": "Relaxation",
-                "license": "Licences"}
 
 
 def _ids(values) -> list[str]:
@@ -26,118 +23,109 @@ def _ids(values) -> list[str]:
     return sorted({i for ids in values for i in ids.split(";") if i})
 
 
-def figures_frame(periods: pd.DataFrame) -> pd.DataFrame:
-    """One row per figure of a `period_series` frame, ready to plot: where it starts and ends, its
-    monthly level, and what it is in words (a month, or a total of several months)."""
-    frame = pd.DataFrame({
-        "period": periods["period"].to_numpy(),
-        "label": [period_in_words(p) for p in periods["period"]],
-        "start": [m.to_timestamp() for m in periods["first_month"]],
-        "end": [(m + 1).to_timestamp() for m in periods["last_month"]],
-        "value": periods["value"].round(2).to_numpy(),
-        "monthly": periods["monthly"].round(2).to_numpy(),
-        "figure": ["month" if n == 1 else f"{n}-month total" for n in periods["n_months"]],
-        "status": periods["status"].to_numpy(),
-        "source_ids": periods["source_ids"].to_numpy(),
-    })
-    frame["date"] = frame["start"]
+def figure_rows(p: PageMeasures, periods: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The figures a chart draws, as its download and table view give them: one row per figure as
+    published (a month, or a total of several months kept whole), with its monthly level."""
+    periods = p.measures.periods if periods is None else periods
+    return pd.DataFrame({
+        "Period": periods["period"].to_numpy(), "Destination": p.name, "Product": p.product_name,
+        "Exports": periods["value"].round(2).to_numpy(), "A month on average": periods["monthly"].round(2).to_numpy(),
+        "Unit": p.measures.unit, "Published as": ["one month" if n == 1 else f"one figure for {n} months"
+                                                 for n in periods["n_months"]],
+        "Figure": periods["status"].to_numpy(), "source_ids": periods["source_ids"].to_numpy()})
+
+
+def month_rows(p: PageMeasures) -> pd.DataFrame:
+    """The series month by month for `present.series.series_chart`: a month inside a multi-month
+    total has no value of its own (the total is drawn by `span_rows`)."""
+    frame = charts.month_frame(p.measures.series)[["date", "month", "value", "status"]]
+    frame["value"] = frame["value"].round(2)
     return frame
 
 
-def chosen_events(events: pd.DataFrame, dates: list[str]) -> pd.DataFrame:
-    """The events on `dates` (YYYY-MM-DD), one per date, a control before anything else: the few a
-    chart labels (the control and the truces, from parameters.yml's policy dates)."""
-    rank = {"control": 0, "truce": 1, "tariff": 2}
-    picked = []
-    for date in dates:
-        on = events[events["date"] == date].copy()
-        if len(on):
-            on["rank"] = [rank.get(k, 9) for k in on["kind"]]
-            picked.append(on.sort_values(["rank", "event_id"]).iloc[0])
-    frame = pd.DataFrame(picked, columns=list(events.columns))
-    frame["label"] = [f"{EVENT_LABELS.get(k, k.capitalize())}, {date_words(d)}" for k, d in zip(frame["kind"], frame["date"])]
-    return frame.reset_index(drop=True)
+def span_rows(periods: pd.DataFrame) -> pd.DataFrame:
+    """Figures of several months, one bar each: from the first month's start to the last month's end."""
+    spans = periods[periods["n_months"] > 1]
+    return pd.DataFrame({"date": [m.to_timestamp() for m in spans["first_month"]],
+                         "date_end": [(m + 1).to_timestamp() for m in spans["last_month"]],
+                         "value": spans["monthly"].round(2).to_numpy(),
+                         "label": [f"{period_in_words(x)}, one figure" for x in spans["period"]]})
 
 
-def event_layer(picked: pd.DataFrame) -> alt.LayerChart:
-    """Dashed rules at the chosen events, each labelled at the top, coloured by kind."""
-    frame = pd.DataFrame({"date": picked["day"], "label": picked["label"], "kind": picked["kind"],
-                          "title": picked["title"], "row": [12 * i for i in range(len(picked))]})
-    kinds = sorted(set(frame["kind"]))
-    colour = alt.Color("kind:N", title="Event", scale=alt.Scale(domain=kinds, range=[theme.EVENT_COLOURS.get(k, "#7f7f7f")
-                                                                                      for k in kinds]), legend=None)
-    rules = alt.Chart(frame).mark_rule(strokeDash=[4, 3]).encode(
-        x="date:T", color=colour, tooltip=[alt.Tooltip("label:N", title="Event"), alt.Tooltip("title:N", title="What")])
-    labels = alt.Chart(frame).mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=11).encode(
-        x="date:T", y=alt.Y("row:Q", scale=None), text="label:N", color=colour)  # one line per event: no overlap
-    return alt.layer(rules, labels)
+def baselines(p: PageMeasures) -> pd.DataFrame:
+    """The usable baselines as rules: their name and monthly mean."""
+    return pd.DataFrame([{"baseline": f"{a.window.name} mean", "value": round(a.base.mean, 2)}
+                         for a in p.measures.against.values() if a.ok], columns=["baseline", "value"]).drop_duplicates()
 
 
-def figures_layers(frame: pd.DataFrame, unit: str, colour: str = theme.STATUS_COLOURS["reported"]) -> list:
-    """The months as a line with points (broken at gaps) and the multi-month totals as bars."""
-    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
-    y = alt.Y("monthly:Q", title=f"Exports ({unit} a month)")
-    tooltip = [alt.Tooltip("label:N", title="Period"), alt.Tooltip("value:Q", title=f"Figure ({unit})", format=",.0f"),
-               alt.Tooltip("monthly:Q", title=f"A month on average ({unit})", format=",.0f"),
-               alt.Tooltip("figure:N", title="Published as"), alt.Tooltip("status:N", title="Status")]
-    months = frame[frame["figure"] == "month"]
-    full = pd.DataFrame({"date": pd.date_range(frame["start"].min(), frame["start"].max(), freq="MS")}) if len(frame) else months
-    line_data = full.merge(months[["date", "monthly"]], on="date", how="left")
-    line = alt.Chart(line_data).mark_line(color=colour, strokeWidth=2).encode(x=x, y=y)
-    points = alt.Chart(months).mark_point(filled=True, size=45, color=colour).encode(
-        x=x, y=y, shape=alt.Shape("status:N", title="Figure", scale=alt.Scale(
-            domain=list(theme.STATUS_SHAPES), range=list(theme.STATUS_SHAPES.values()))), tooltip=tooltip)
-    spans = alt.Chart(frame[frame["figure"] != "month"]).mark_rule(color=colour, strokeWidth=5, opacity=0.6).encode(
-        x="start:T", x2="end:T", y=y, tooltip=tooltip)
-    return [line, points, spans]
+def describe(p: PageMeasures, what: str) -> str:
+    """A chart's text for screen readers: what it draws and its newest figure."""
+    m = p.measures
+    if m.newest_period is None:
+        return what + " No month has a figure: the chart is empty."
+    newest = m.periods.iloc[-1]
+    return (what + f" The newest figure: {period_in_words(m.newest_period)}, {newest['value']:,.1f} {m.unit}"
+            + (f" ({newest['monthly']:,.1f} {m.unit} a month)." if newest["n_months"] > 1 else "."))
 
 
 def lead_source_ids(p: PageMeasures) -> list[str]:
     return _ids(p.measures.periods["source_ids"])
 
 
-def lead_chart(p: PageMeasures, events: pd.DataFrame, dates: list[str]) -> alt.LayerChart:
-    """The series at the granularity it was published, with the control and the truces labelled."""
-    unit, frame = p.measures.unit, figures_frame(p.measures.periods)
-    chart = alt.layer(*figures_layers(frame, unit), event_layer(chosen_events(events, dates)))
-    return charts.titled(
-        chart.properties(height=260), f"China's exports of {p.product_name.lower()}: {p.name}",
-        charts.source_line(lead_source_ids(p)),
-        f"Line chart of China's monthly exports of {p.product_name.lower()} ({p.name}) in {unit}, from "
-        f"{month_words(p.first)} to "
-        f"{period_in_words(p.measures.newest_period)}. Figures published for two months together are drawn as one bar "
-        f"at their monthly mean. Dashed rules mark the controls and the truces.")
+def lead_chart(p: PageMeasures, events: pd.DataFrame, sources: pd.DataFrame | None = None,
+               name: str = "monthly-exports", share: bool = False) -> Figure:
+    """The series at the granularity it was published, with its baselines and the policy events
+    that matter to it (the book's lead chart for China's total)."""
+    unit = p.measures.unit
+    markers = chart_markers(events, p.start, p.end, [p.product], [p.partner])
+    chart = charts.series_chart(month_rows(p), "value", f"Exports ({unit})", p.start, p.end, markers=markers,
+                                baselines=baselines(p), spans=span_rows(p.measures.periods))
+    return Figure(
+        name=name, title=f"China's exports of {p.product_name.lower()}: {p.name}", charts=[chart],
+        data=figure_rows(p), credit=charts.source_line(lead_source_ids(p), sources), markers=markers, share=share,
+        description=describe(p, f"Line chart of China's monthly exports of {p.product_name.lower()} ({p.name}) in "
+                                f"{unit}, from {month_words(p.first)} to {month_words(p.last)}. A missing month breaks "
+                                f"the line; a figure published for two months together is one bar at their monthly "
+                                f"mean. Numbered markers show policy events, horizontal rules the baselines."),
+        formats={"Exports": ",.1f", "A month on average": ",.1f"})
 
 
-def cost_frame(p: PageMeasures) -> pd.DataFrame:
-    """From the control month on, each figure with its counterfactual from each baseline that has one
-    (per month of the figure: a two-month total against the mean of its months' counterfactuals)."""
+def cost_rows(p: PageMeasures) -> pd.DataFrame:
+    """From the control month on, each figure with its counterfactual from each baseline that has
+    one (a two-month total against its months' counterfactuals together)."""
     m = p.measures
     after = m.periods[m.periods["first_month"] >= p.control]
-    frame = figures_frame(after)
+    rows = figure_rows(p, after)
     for a in m.against.values():
         if a.cf is not None:
-            frame[f"cf {a.window.name}"] = [round(a.cf.expected(r.first_month, r.last_month) / r.n_months, 2)
-                                            for r in after.itertuples()]
-    return frame
+            rows[f"Counterfactual from {a.window.name}"] = [round(a.cf.expected(r.first_month, r.last_month), 2)
+                                                            for r in after.itertuples()]
+    return rows
 
 
-def cost_chart(p: PageMeasures) -> alt.LayerChart:
-    """Actual exports against the counterfactual band between the baselines, from the control month."""
-    unit, frame = p.measures.unit, cost_frame(p)
-    cf_cols = [c for c in frame.columns if c.startswith("cf ")]
-    band = frame.assign(low=frame[cf_cols].min(axis=1), high=frame[cf_cols].max(axis=1))
-    names = " and ".join(c[3:] for c in cf_cols)
-    area = alt.Chart(band).mark_rect(color="#9ecae1", opacity=0.5).encode(
-        x="start:T", x2="end:T", y=alt.Y("low:Q", title=f"Exports ({unit} a month)"), y2="high:Q",
-        tooltip=[alt.Tooltip("label:N", title="Period"),
-                 alt.Tooltip("low:Q", title=f"Counterfactual, low ({unit} a month)", format=",.0f"),
-                 alt.Tooltip("high:Q", title=f"Counterfactual, high ({unit} a month)", format=",.0f")])
-    return charts.titled(
-        alt.layer(area, *figures_layers(frame, unit)).properties(height=260),
-        "Exports against what they would have been without the controls",
-        [f"Shaded: the counterfactual from {names}, with the 2024 seasonal pattern", charts.source_line(lead_source_ids(p))],
-        f"Chart of China's exports of {p.product_name.lower()} from {month_words(p.control)} to "
-        f"{period_in_words(p.measures.newest_period)} in {unit} a month, against a shaded band from the lower to the "
-        f"higher counterfactual ({names}). The gap below the band is the shortfall.")
-
+def cost_chart(p: PageMeasures, sources: pd.DataFrame | None = None, name: str = "against-the-counterfactual") -> Figure:
+    """Actual exports from the control month, against the counterfactual: a band between the
+    baselines' counterfactuals (one line's width when one baseline has one)."""
+    m, unit = p.measures, p.measures.unit
+    rows = cost_rows(p)
+    columns = [c for c in rows.columns if c.startswith("Counterfactual from ")]
+    after = m.periods[m.periods["first_month"] >= p.control]
+    per_month = rows[columns].div(after["n_months"].to_numpy(), axis=0)
+    band = pd.DataFrame({"date": [k.to_timestamp() for k in after["first_month"]],
+                         "date_end": [(k + 1).to_timestamp() for k in after["last_month"]],
+                         "low": per_month.min(axis=1).round(2).to_numpy(), "high": per_month.max(axis=1).round(2).to_numpy(),
+                         "label": [period_in_words(x) for x in after["period"]]})
+    months = month_rows(p)
+    months = months[months["date"] >= p.control.to_timestamp()]
+    start = str(p.control)
+    chart = charts.series_chart(months, "value", f"Exports ({unit})", start, p.end, band=band,
+                                spans=span_rows(after))
+    names = " and ".join(c.removeprefix("Counterfactual from ") for c in columns)
+    return Figure(
+        name=name, title="Exports against what they would have been without the controls", charts=[chart], data=rows,
+        credit=charts.source_line(lead_source_ids(p), sources),
+        description=describe(p, f"Chart of China's exports of {p.product_name.lower()} ({p.name}) from "
+                                f"{month_words(p.control)} in {unit} a month, against a shaded band: the counterfactual "
+                                f"from {names}, with the seasonal pattern of a full year before the controls. The gap "
+                                f"below the band is the shortfall."),
+        formats={c: ",.1f" for c in rows.columns if rows[c].dtype.kind == "f"})

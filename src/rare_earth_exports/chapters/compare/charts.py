@@ -1,7 +1,8 @@
-"""The comparison page's charts: series by destination, the tested month's strip, licensing timeline.
+"""The comparison page's figures: series by destination, the tested month's strip, licensing timeline.
 
-Lines break where a month has no figure; points tell reported figures from derived ones; policy
-events are dashed rules. Every chart names its series without articles ('United States').
+Lines break where a month has no figure; points tell reported figures from derived ones; the
+policy events that matter to the two sides are numbered markers. Every chart names its series
+without articles ('United States').
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from ...core.periods import period_in_words
 from ...core.words import month_words, without_article
 from ...present import series as charts
 from ...present import theme
+from ...present.events import chart_markers
+from ...present.figure import Figure, newest
 from .licensing import ALL
 from .measures import Comparison
+
+LICENSING_SOURCE = "Source: the pages listed below the table, one mark per licensing event."
 
 
 def month_rows(c: Comparison, values: dict[str, pd.Series], name: str) -> pd.DataFrame:
@@ -31,62 +36,71 @@ def month_rows(c: Comparison, values: dict[str, pd.Series], name: str) -> pd.Dat
         frame = c.roles[r].series.loc[s.start:s.end].copy()
         frame[name] = v.loc[s.start:s.end]
         frame.loc[frame[name].isna(), "status"] = "missing"
-        frames.append(charts.month_frame(frame[[name, "status"]], destination=without_article(c.roles[r].label)))
+        frames.append(charts.month_frame(frame[[name, "status", "source_ids"]], destination=without_article(c.roles[r].label)))
     return pd.concat(frames, ignore_index=True)
 
 
-def series_chart(frame: pd.DataFrame, y: str, y_title: str, events: pd.DataFrame, start: str, end: str) -> alt.LayerChart:
-    """Lines by destination (broken at gaps), points by figure status, policy events as rules."""
-    x = alt.X("date:T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount="month"))
-    order = list(dict.fromkeys(frame["destination"]))
-    colour = alt.Color("destination:N", title="Destination", sort=order,
-                       scale=alt.Scale(domain=order, range=theme.PALETTE[:len(order)]))
-    line = alt.Chart(frame).mark_line(strokeWidth=2).encode(x=x, y=alt.Y(f"{y}:Q", title=y_title), color=colour)
-    points = alt.Chart(frame[frame["status"] != "missing"]).mark_point(filled=True, size=55).encode(
-        x=x, y=f"{y}:Q", color=colour,
-        shape=alt.Shape("status:N", title="Figure", scale=alt.Scale(domain=list(theme.STATUS_SHAPES), range=list(theme.STATUS_SHAPES.values()))),
-        tooltip=[alt.Tooltip("destination:N", title="Destination"), alt.Tooltip("month:N", title="Month"),
-                 alt.Tooltip(f"{y}:Q", title=y_title, format=",.1f"), alt.Tooltip("status:N", title="Figure")])
-    return (alt.layer(charts.event_rules(events, start, end), alt.layer(line, points)).resolve_scale(color="independent")
-            .properties(width=theme.WIDTH - 60).configure_legend(orient="bottom", direction="vertical", labelLimit=320))
+def plotted(frame: pd.DataFrame, name: str, column: str, unit: str) -> pd.DataFrame:
+    """The rows a series chart draws, for its download and table view."""
+    return pd.DataFrame({"Destination": frame["destination"], "Month": frame["month"], column: frame[name].round(4),
+                         "Unit": unit, "Figure": frame["status"],
+                         "source_ids": frame["source_ids"].where(frame[name].notna(), "")})
+
+
+def _markers(c: Comparison, events: pd.DataFrame):
+    s = c.settings
+    sides = [p for r in ("a", "b") for p in c.roles[r].partners]
+    return chart_markers(events, s.start, s.end, [s.product], sides)
+
+
+def _series_figure(c: Comparison, data: BookData, name: str, title: str, values: dict[str, pd.Series], column: str,
+                   y_title: str, unit: str, credit_roles: list[str], what: str) -> Figure:
+    s = c.settings
+    frame = month_rows(c, values, "value")
+    markers = _markers(c, data.events)
+    chart = charts.series_chart(frame[["date", "month", "value", "status", "destination"]], "value", y_title, s.start, s.end,
+                                series="destination", series_title="Destination", markers=markers)
+    rows = plotted(frame, "value", column, unit)
+    return Figure(name=name, title=title, charts=[chart], data=rows,
+                  description=what + " " + newest(rows, column, unit, by="Destination"),
+                  credit=charts.source_line(c.source_ids(credit_roles), data.sources), markers=markers,
+                  formats={column: ",.1f"})
 
 
 def _names(c: Comparison, roles: list[str]) -> str:
     return ", ".join(without_article(c.roles[r].label) for r in roles)
 
 
-def exports(c: Comparison, data: BookData) -> alt.TopLevelMixin:
+def exports(c: Comparison, data: BookData) -> Figure:
     """Monthly exports to each side and proxy."""
     s = c.settings
-    frame = month_rows(c, {r: c.roles[r].values for r in c.shown}, "value")
-    return charts.titled(series_chart(frame, "value", f"Exports ({c.unit})", data.events, s.start, s.end),
-                         f"{c.product_name}: exports by destination",
-                         charts.source_line(c.source_ids(c.shown), data.sources),
-                         f"Monthly exports in {c.unit} to {_names(c, c.shown)}, {month_words(s.start)} to {month_words(s.end)}, "
-                         "with policy events marked; months without a figure are gaps in the lines.")
+    return _series_figure(
+        c, data, "exports", f"{c.product_name}: exports by destination", {r: c.roles[r].values for r in c.shown},
+        "Exports", f"Exports ({c.unit})", c.unit, c.shown,
+        f"Monthly exports in {c.unit} to {_names(c, c.shown)}, {month_words(s.start)} to {month_words(s.end)}, "
+        "with policy events marked; months without a figure are gaps in the lines.")
 
 
-def against_baseline(c: Comparison, data: BookData) -> alt.TopLevelMixin:
+def against_baseline(c: Comparison, data: BookData) -> Figure:
     """Each series with a baseline as an index of it (= 100)."""
-    s, indexes = c.settings, c.indexes
-    frame = month_rows(c, {r: indexes[r] for r in c.index_roles}, "index")
-    return charts.titled(series_chart(frame, "index", f"Index ({period_in_words(s.base_window)} = 100)", data.events, s.start, s.end),
-                         "Exports against their pre-control average",
-                         charts.source_line(c.source_ids(c.index_roles), data.sources),
-                         "Monthly exports as an index of each series' own baseline average, for "
-                         + _names(c, c.index_roles) + "; series without figures in the baseline months are not shown.")
-
-
-def shares(c: Comparison, data: BookData) -> alt.TopLevelMixin:
-    """Each side's and proxy's share of China's total."""
     s = c.settings
-    return charts.titled(series_chart(month_rows(c, c.shares, "share"), "share", "Share of China's total (%)", data.events, s.start, s.end),
-                         "Each destination's share of China's exports",
-                         charts.source_line(c.source_ids(c.with_world), data.sources),
-                         f"Monthly share of China's total exports going to {_names(c, c.shown)}; gaps where either figure is missing.")
+    label = f"Index ({period_in_words(s.base_window)} = 100)"
+    return _series_figure(
+        c, data, "exports-indexed", "Exports against their pre-control average", {r: c.indexes[r] for r in c.index_roles},
+        "Index", label, "index", c.index_roles,
+        "Monthly exports as an index of each series' own baseline average, for " + _names(c, c.index_roles)
+        + "; series without figures in the baseline months are not shown.")
 
 
-def unusual(c: Comparison, data: BookData) -> alt.TopLevelMixin:
+def shares(c: Comparison, data: BookData) -> Figure:
+    """Each side's and proxy's share of China's total."""
+    return _series_figure(
+        c, data, "shares", "Each destination's share of China's exports", c.shares,
+        "Share of China's total (%)", "Share of China's total (%)", "%", c.with_world,
+        f"Monthly share of China's total exports going to {_names(c, c.shown)}; gaps where either figure is missing.")
+
+
+def unusual(c: Comparison, data: BookData) -> Figure:
     """The tested month's changes (red diamonds) beside the ordinary changes of every yardstick (grey dots)."""
     t = c.test
     pa, pb = t.pair
@@ -98,40 +112,52 @@ def unusual(c: Comparison, data: BookData) -> alt.TopLevelMixin:
                               (f"Gap, {without_article(pa.label)} minus {without_article(pb.label)}", t.gap.pp))
              if math.isfinite(v)]
     dots = pd.DataFrame(dots)
+    order = list(dict.fromkeys(dots["row"]))
+    y_scale, labels = charts.labelled_rows("row", order, top=16)
     kinds = ["ordinary month", "tested month"]
     strip = alt.Chart(dots).mark_point(filled=True, size=90, opacity=0.85).encode(
         x=alt.X("change:Q", title="Change (%; gaps in points)"),
-        y=alt.Y("row:N", title=None, sort=list(dict.fromkeys(dots["row"])), axis=alt.Axis(labelLimit=300)),
-        color=alt.Color("what:N", title="Change", scale=alt.Scale(domain=kinds, range=["#9e9e9e", "#b22222"])),
+        y=alt.Y("row:N", axis=None, scale=y_scale),
+        color=alt.Color("what:N", title="Change", scale=alt.Scale(domain=kinds, range=[theme.MUTED, theme.EVENT_COLOURS["control"]])),
         shape=alt.Shape("what:N", title="Change", scale=alt.Scale(domain=kinds, range=["circle", "diamond"])),
         tooltip=[alt.Tooltip("row:N", title="Series"), alt.Tooltip("month:N", title="Months"),
                  alt.Tooltip("change:Q", title="Change", format="+,.1f")],
-    ).properties(width=theme.WIDTH - 330, height=alt.Step(26))
-    zero = alt.Chart(pd.DataFrame({"change": [0.0]})).mark_rule(color="#555").encode(x="change:Q")
-    return charts.titled(alt.layer(zero, strip), f"Was {month_words(t.month)} unusual?",
-                         charts.source_line(c.source_ids(list(c.roles), whole=True), data.sources),
-                         f"Strip chart of ordinary month-on-month changes for each yardstick, with the changes from "
-                         f"{month_words(t.month - 1)} to {month_words(t.month)} marked.")
+    )
+    zero = alt.Chart(pd.DataFrame({"change": [0.0]})).mark_rule(color=theme.MUTED).encode(x="change:Q")
+    chart = alt.layer(zero, strip, labels).properties(height=16 + charts.STRIP_STEP * len(order))
+    rows = pd.DataFrame({"Series": dots["row"], "Months": dots["month"], "Change (%)": dots["change"].round(4),
+                         "Which": dots["what"]})
+    return Figure(
+        name="unusual", title=f"Was {month_words(t.month)} unusual?", charts=[chart], data=rows,
+        description=(f"Strip chart of ordinary month-on-month changes for each yardstick, with the changes from "
+                     f"{month_words(t.month - 1)} to {month_words(t.month)} marked ({len(rows)} changes in all)."),
+        credit=charts.source_line(c.source_ids(list(c.roles), whole=True), data.sources), formats={"Change (%)": "+,.1f"})
 
 
-def licensing(c: Comparison) -> alt.TopLevelMixin:
+def licensing(c: Comparison) -> Figure:
     """The licensing record as a timeline: one row per side and one for all destinations."""
     record, label_a, label_b = c.record, c.roles["a"].label, c.roles["b"].label
     rows = [without_article(r) for r in (label_a, label_b, ALL)]
     frame = record.assign(row=record["side"].map(without_article), when=record["date"],
                           duration=record["months"].map(lambda m: f"{m:,.0f} months" if math.isfinite(m) else "not stated"))
     classes = sorted(frame["licence_class"].unique())
-    timeline = alt.Chart(frame).mark_point(filled=True, size=110, opacity=0.9).encode(
-        x=alt.X("day:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=0)),
+    timeline = alt.Chart(frame[["day", "row", "when", "actor", "licence_class", "kind", "duration", "title"]]).mark_point(
+        filled=True, size=110, opacity=0.9).encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True, tickCount={"expr": "ceil(width / 80)"})),
         y=alt.Y("row:N", title=None, sort=rows),
-        color=alt.Color("licence_class:N", title="What it says", scale=alt.Scale(domain=classes, range=theme.PALETTE[:len(classes)]),
-                        legend=alt.Legend(columns=2, labelLimit=220)),
-        shape=alt.Shape("kind:N", title="Event kind", legend=alt.Legend(direction="vertical")),
+        color=alt.Color("licence_class:N", title="What it says",
+                        scale=alt.Scale(domain=classes, range=theme.series_colours(len(classes))),
+                        legend=alt.Legend(columns=1)),
+        shape=alt.Shape("kind:N", title="Event kind"),
         tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("row:N", title="Concerns"), alt.Tooltip("actor:N", title="Actor"),
                  alt.Tooltip("licence_class:N", title="What it says"), alt.Tooltip("duration:N", title="Licence runs"),
                  alt.Tooltip("title:N", title="Event")],
-    ).properties(width=theme.WIDTH - 120, height=alt.Step(60))
-    return charts.titled(timeline, "Licensing, side by side",
-                         "One mark per item in data/events.csv. Source: the pages listed below the table.",
-                         f"Timeline of licensing events concerning {without_article(label_a)}, "
-                         f"{without_article(label_b)} and all destinations, coloured by what each says about licences.")
+    ).properties(height=alt.Step(60))
+    data = pd.DataFrame({"Date": record["date"], "Concerns": record["side"].map(without_article), "Actor": record["actor"],
+                         "Kind": record["kind"], "What it says": record["licence_class"], "Licence runs (months)": record["months"],
+                         "Event": record["title"], "source_ids": record["source_ids"]})
+    return Figure(
+        name="licensing", title="Licensing, side by side", charts=[timeline], data=data,
+        description=(f"Timeline of licensing events concerning {without_article(label_a)}, {without_article(label_b)} and "
+                     f"all destinations, coloured by what each says about licences ({len(data)} events)."),
+        credit=LICENSING_SOURCE, formats={"Licence runs (months)": ",.0f"})

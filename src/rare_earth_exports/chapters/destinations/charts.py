@@ -1,7 +1,8 @@
-"""The destinations page's charts: every destination side by side, and one per section.
+"""The destinations page's figures: every destination side by side, and one per section.
 
 They are drawn with the collapse chapter's pieces, so a two-month total is one bar across its
-months here too, and a month with no figure breaks the line.
+months here too, a month with no figure breaks the line, and each chart's events are those
+`present.events` chooses for its destination (tariff steps and truces for the United States).
 """
 
 from __future__ import annotations
@@ -10,83 +11,75 @@ import altair as alt
 import pandas as pd
 
 from ...core.periods import period_in_words
-from ...core.words import month_words, without_article
+from ...core.words import capitalised, month_words, without_article
 from ...present import series as charts
-from ...present import theme
+from ...present.events import chart_markers
+from ...present.figure import Figure
+from ...present.theme import PANEL_HEIGHT
 from ..collapse import charts as collapse_charts
-from ..collapse.charts import chosen_events, event_layer, figures_frame, figures_layers
+from ..collapse.measures import PageMeasures
 from .measures import Destination, DestinationsPage
 
 
-def _ids(frames) -> list[str]:
-    return sorted({i for f in frames for ids in f["source_ids"] for i in ids.split(";") if i})
+def _pages(pg: DestinationsPage) -> list[tuple[str, PageMeasures]]:
+    """China's total first, then every destination, each with its name."""
+    return [("All destinations", pg.world)] + [(capitalised(without_article(d.words)), d.page) for d in pg.destinations]
 
 
-def panels_frame(pg: DestinationsPage) -> pd.DataFrame:
-    """China's total and every destination from the rule's first month, one row per figure."""
+def panel_rows(pg: DestinationsPage) -> pd.DataFrame:
+    """Every figure the small multiples draw, from the rule's first month, with its share of China's total."""
     frames = []
-    for name, page in [("All destinations", pg.world)] + [(without_article(d.words), d.page) for d in pg.destinations]:
-        periods = page.measures.periods
-        frame = figures_frame(periods[periods["first_month"] >= pd.Period(pg.since, "M")])
-        frame.insert(0, "destination", name)
-        frame["share"] = page.measures.shares.reindex(frame["period"]).round(2).to_numpy()
-        frames.append(frame)
+    for name, page in _pages(pg):
+        periods = page.measures.periods[page.measures.periods["first_month"] >= pd.Period(pg.since, "M")]
+        rows = collapse_charts.figure_rows(page, periods).assign(Destination=name)
+        rows.insert(5, "Share of China's total (%)", page.measures.shares.reindex(periods["period"]).round(2).to_numpy())
+        frames.append(rows)
     return pd.concat(frames, ignore_index=True)
 
 
-def panels_chart(pg: DestinationsPage) -> alt.FacetChart:
-    """Small multiples: one panel per destination and one for China's total, each on its own scale
-    (compare shapes, not heights), the control month as a dashed rule."""
-    frame = panels_frame(pg)
-    unit = pg.world.measures.unit
-    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0, tickCount=4))
-    y = alt.Y("monthly:Q", title=None)
-    tooltip = [alt.Tooltip("destination:N", title="Destination"), alt.Tooltip("label:N", title="Period"),
-               alt.Tooltip("value:Q", title=f"Figure ({unit})", format=",.0f"),
-               alt.Tooltip("figure:N", title="Published as"),
-               alt.Tooltip("share:Q", title="Share of China's total (%)", format=".1f")]
-    colour = theme.STATUS_COLOURS["reported"]
-    line = alt.Chart().mark_line(color=colour).encode(x=x, y=y).transform_filter("datum.figure == 'month'")
-    points = alt.Chart().mark_point(filled=True, size=30, color=colour).encode(x=x, y=y, tooltip=tooltip).transform_filter(
-        "datum.figure == 'month'")
-    spans = alt.Chart().mark_rule(color=colour, strokeWidth=4, opacity=0.6).encode(
-        x="start:T", x2="end:T", y=y, tooltip=tooltip).transform_filter("datum.figure != 'month'")
-    month = pg.world.control
-    control = alt.Chart().mark_rule(color=theme.EVENT_COLOURS["control"], strokeDash=[4, 3]).encode(
-        x=alt.datum(alt.DateTime(year=month.year, month=month.month, date=1)))
-    order = list(dict.fromkeys(frame["destination"]))
-    return charts.titled(
-        alt.layer(line, points, spans, control, data=frame).properties(width=160, height=100).facet(
-            facet=alt.Facet("destination:N", title=None, sort=order), columns=3).resolve_scale(y="independent"),
-        f"Monthly exports by destination ({unit} a month)", charts.source_line(_ids([frame])),
-        f"Small multiples of China's monthly exports of {pg.world.product_name.lower()}, one panel for all destinations "
-        f"and one per destination, from {month_words(pg.since)} to {period_in_words(pg.world.measures.newest_period)}, "
-        f"each on its own scale. Missing months break the lines; a two-month total is one bar.")
+def panels_chart(pg: DestinationsPage, events: pd.DataFrame, sources: pd.DataFrame | None = None) -> Figure:
+    """Small multiples: one chart per destination and one for China's total, each on its own scale
+    (compare shapes, not heights), the controls marked."""
+    unit, start, end = pg.world.measures.unit, pg.since, pg.world.end
+    control = [k for k in chart_markers(events, start, end, [pg.world.product], ["WLD"]) if k.kind == "control"][:1]
+    panels = []
+    for name, page in _pages(pg):
+        months = collapse_charts.month_rows(page)
+        months = months[months["date"] >= pd.Period(start, "M").to_timestamp()]
+        periods = page.measures.periods[page.measures.periods["first_month"] >= pd.Period(start, "M")]
+        chart = charts.series_chart(months, "value", f"Exports ({unit})", start, end, markers=control,
+                                    height=PANEL_HEIGHT, legend=False, axis_title=False,
+                                    spans=collapse_charts.span_rows(periods))
+        panels.append(chart.properties(title=charts.panel_title(name)))
+    rows = panel_rows(pg)
+    newest = "; ".join(f"{name}, {period_in_words(p.measures.newest_period)}, {p.measures.periods.iloc[-1]['value']:,.1f} "
+                       f"{unit}" for name, p in _pages(pg) if p.measures.newest_period is not None)
+    return Figure(
+        name="exports-by-destination", title=f"Monthly exports by destination ({unit})", charts=panels, data=rows,
+        description=(f"Small multiples of China's monthly exports of {pg.world.product_name.lower()}, one chart for all "
+                     f"destinations and one per destination, from {month_words(start)} to {month_words(end)}, each on "
+                     f"its own scale. Missing months break the lines; a two-month total is one bar. The newest figures: "
+                     f"{newest}."),
+        credit=charts.source_line(sorted({i for ids in rows["source_ids"] for i in ids.split(";") if i}), sources),
+        markers=control, panels=[name for name, _ in _pages(pg)],
+        key=charts.key_chart(charts.status_colour(), charts.status_shape()),
+        formats={"Exports": ",.1f", "A month on average": ",.1f", "Share of China's total (%)": ".1f"})
 
 
-def section_chart(d: Destination, events: pd.DataFrame, dates: list[str]) -> alt.LayerChart:
-    """One destination's figures, the counterfactual from its baseline where it has one, and the
-    control, the truces and the tariff moves that name it."""
+def section_chart(d: Destination, events: pd.DataFrame, sources: pd.DataFrame | None = None) -> Figure:
+    """One destination's figures, with its baseline and, where it has one, the counterfactual from
+    it as a shaded band from the control month on; the events that matter to it marked."""
     p = d.page
-    unit = p.measures.unit
-    layers = []
-    if d.baseline is not None and d.baseline.cf is not None:
-        band = collapse_charts.cost_frame(p)
-        column = f"cf {d.baseline.window.name}"
-        layers.append(alt.Chart(band).mark_rule(color="#6baed6", strokeWidth=3, strokeDash=[2, 2]).encode(
-            x="start:T", x2="end:T", y=f"{column}:Q",
-            tooltip=[alt.Tooltip("label:N", title="Period"),
-                     alt.Tooltip(f"{column}:Q", title=f"Counterfactual ({unit} a month)", format=",.0f")]))
-    tariff_dates = [t.date for t in d.tariffs.itertuples()]
-    picked = chosen_events(events, sorted(set(dates) | set(tariff_dates)))
-    frame = figures_frame(p.measures.periods)
-    subtitle = [charts.source_line(collapse_charts.lead_source_ids(p))]
-    if layers:
-        subtitle.insert(0, f"Dashed blue: the counterfactual from {d.baseline.window.name}")
-    return charts.titled(
-        alt.layer(*layers, *figures_layers(frame, unit), event_layer(picked)).properties(height=220),
-        f"China's exports of {p.product_name.lower()} to {d.words}", subtitle,
-        f"Chart of China's monthly exports of {p.product_name.lower()} to {d.words} in {unit}, from "
-        f"{period_in_words(p.measures.periods['period'].iloc[0]) if len(p.measures.periods) else month_words(p.first)} "
-        f"to {period_in_words(p.measures.newest_period) if p.measures.newest_period else month_words(p.last)}, with the "
-        f"controls, the truces and the tariff moves that name it.")
+    figure = collapse_charts.lead_chart(p, events, sources, name=f"exports-{d.partner.lower()}")
+    if d.baseline is None or d.baseline.cf is None:
+        return figure
+    cost = collapse_charts.cost_chart(p, sources, name=f"against-the-counterfactual-{d.partner.lower()}")
+    return Figure(
+        name=figure.name, title=f"China's exports of {p.product_name.lower()} to {d.words}",
+        charts=[figure.charts[0], cost.charts[0].properties(title=alt.TitleParams(
+            f"From {month_words(p.control)}, against the counterfactual from {d.baseline.window.name}"))],
+        panels=[f"China's exports of {p.product_name.lower()} to {d.words}",
+                f"From {month_words(p.control)}, against the counterfactual from {d.baseline.window.name}"],
+        data=cost.data.merge(figure.data, how="outer", on=list(figure.data.columns)).sort_values("Period").reset_index(drop=True),
+        description=figure.description + " " + cost.description, credit=figure.credit, markers=figure.markers,
+        formats={**figure.formats, **cost.formats})

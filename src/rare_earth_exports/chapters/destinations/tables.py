@@ -10,7 +10,7 @@ import pandas as pd
 
 from ...core.periods import period_in_words
 from ...core.words import capitalised, month_short, without_article
-from ...present.tables import html_table
+from ...present.tables import Table, table
 from .measures import DestinationsPage
 
 
@@ -18,7 +18,7 @@ def _level_in(value: float, period: str | None) -> str:
     return f"{value:,.0f} in {period_in_words(period)}" if period is not None and np.isfinite(value) else "—"
 
 
-def destinations_table(pg: DestinationsPage) -> str:
+def destinations_table(pg: DestinationsPage) -> Table:
     """One row per destination: its months, its low after the controls (and whether gaps leave it
     open), its newest figure, its baseline, and its pooled shares before, after and in the newest year."""
     unit = pg.world.measures.unit
@@ -37,5 +37,5 @@ def destinations_table(pg: DestinationsPage) -> str:
             f"Share to {month_short(m.after_end)} (%)": m.share_after.pct,
             "Share since (%)": m.share_latest.pct,
         })
-    table = pd.DataFrame(rows)
-    return html_table(table, {c: ".1f" for c in table.columns if c.startswith("Share")})
+    frame = pd.DataFrame(rows)
+    return table("destinations", "Destinations side by side", frame, {c: ".1f" for c in frame.columns if c.startswith("Share")})
