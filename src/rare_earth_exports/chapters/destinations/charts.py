@@ -7,7 +7,6 @@ months here too, a month with no figure breaks the line, and each chart's events
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from ...core.periods import period_in_words
@@ -76,7 +75,7 @@ def section_chart(d: Destination, events: pd.DataFrame, sources: pd.DataFrame | 
     cost = collapse_charts.cost_chart(p, sources, name=f"against-the-counterfactual-{d.partner.lower()}")
     return Figure(
         name=figure.name, title=f"China's exports of {p.product_name.lower()} to {d.words}",
-        charts=[figure.charts[0], cost.charts[0].properties(title=alt.TitleParams(
+        charts=[figure.charts[0], cost.charts[0].properties(title=charts.panel_title(
             f"From {month_words(p.control)}, against the counterfactual from {d.baseline.window.name}"))],
         panels=[f"China's exports of {p.product_name.lower()} to {d.words}",
                 f"From {month_words(p.control)}, against the counterfactual from {d.baseline.window.name}"],
