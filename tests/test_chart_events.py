@@ -64,6 +64,12 @@ def test_statements_quotas_and_data_releases_are_never_labelled():
     assert chosen(frame) == []
 
 
+def test_a_scheduled_date_whose_outcome_is_not_reported_is_not_labelled():
+    frame = events(CONTROL, ("2025-11-10", "control", "CHN", "magnets;all", "Scheduled end of the suspension"))
+    frame["status"] = ["happened", "scheduled"]
+    assert chosen(frame) == [("control", "2025-04-04")]
+
+
 def test_events_outside_the_charts_months_are_not_labelled():
     assert chosen(events(CONTROL), start="2025-05", end="2025-12") == []
     assert chosen(events(CONTROL), start="2024-01", end="2025-03") == []

@@ -89,7 +89,7 @@ def test_the_lead_chart_draws_a_two_month_total_as_one_bar_and_marks_the_events(
     bars = [layer for layer in layers(spec) if layer.get("mark", {}).get("type") == "rule"
             and "x2" in layer.get("encoding", {})]
     data = spec["datasets"][bars[0]["data"]["name"]]
-    assert [(r["value"], r["label"]) for r in data] == [(88.0, "January to February 2026, one figure")]
+    assert [(r["period"], r["value"], r["total"]) for r in data] == [("2026-01/2026-02", 88.0, 176.0)]
     assert fig.data["Period"].tolist()[-2:] == ["2026-01/2026-02", "2026-03"]
     assert fig.data.iloc[-2][["Exports", "A month on average", "Published as"]].tolist() == [176.0, 88.0,
                                                                                              "one figure for 2 months"]

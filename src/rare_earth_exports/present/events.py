@@ -3,7 +3,8 @@
 A chart of monthly exports labels at most `MAX_MARKERS` events, those that changed the terms of
 what it draws; every other event is in the timeline, which the figure's caption links to.
 
-The rule, applied to the events dated inside the chart's months:
+The rule, applied to the events dated inside the chart's months that happened (a scheduled date
+whose outcome the sources do not report, `status` 'scheduled', is never labelled):
 1. Kinds, in this order of priority: controls, truces, relaxations, licences, tariffs.
    Statements, quotas, data releases and other events are left to the timeline.
 2. China's measures (controls, relaxations, licences) count when `affects` names one of the
@@ -107,8 +108,9 @@ def applies(event: pd.Series, products, partners) -> bool:
 
 def chart_markers(events: pd.DataFrame, start: str, end: str, products, partners) -> list[Marker]:
     """The numbered markers of a chart of `products` to `partners` over the months start..end."""
+    happened = events["status"] != "scheduled" if "status" in events else True
     inside = events[(events["month"] >= pd.Period(start, "M")) & (events["month"] <= pd.Period(end, "M"))
-                    & events["kind"].isin(LABELLED_KINDS)]
+                    & events["kind"].isin(LABELLED_KINDS) & happened]
     chosen = inside[np.array([applies(e, products, partners) for _, e in inside.iterrows()], dtype=bool)]
     chosen = chosen.sort_values(["day", "event_id"] if "event_id" in chosen else ["day", "title"])
     groups: list[dict] = []

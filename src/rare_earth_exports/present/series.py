@@ -12,6 +12,7 @@ from __future__ import annotations
 import textwrap
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from . import theme
@@ -21,11 +22,13 @@ from .events import Marker, marker_layer
 # monthly where a month has room for a label, else quarterly (every January kept), else yearly.
 MONTH_LABELS = ("(month(datum.value) == 0 || datum.index == 0 ? [timeFormat(datum.value, '%b'), timeFormat(datum.value, '%Y')]"
                 " : timeFormat(datum.value, '%b'))")
-LABEL_ROOM = 34       # px a month label needs
+LABEL_ROOM = 28       # px a month label needs ('Sep', or 'Jan' over '2025')
 STRIP_GAP = 26        # px between the lines and the strip, room for the first row's label
 STRIP_STEP = 28       # px per labelled row: its label above, its marks below
 STRIP_PADDING = 0.45  # share of a row the label takes
 PANEL_TITLE_CHARS = 24  # a small multiple's title wraps here: the narrowest panel is about 200 px
+SPAN_MONTHS = (2, 3)    # a figure published for two or three months together is drawn as one span
+SPAN_TITLE, SPAN_WORDS = "Months published together", "at their monthly average"
 
 
 def source_line(source_ids: list[str] | str, sources: pd.DataFrame | None = None) -> str:
@@ -66,6 +69,22 @@ def key_chart(*channels: alt.Color | alt.Shape) -> alt.LayerChart:
     layers = [alt.Chart(pd.DataFrame({field: same[0].to_dict()["scale"]["domain"]})).mark_point(filled=True, size=0).encode(*same)
               for field, same in by_field.items()]
     return alt.layer(*layers).resolve_scale(color="independent", shape="independent").properties(height=1)
+
+
+def month_spans(rows: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """The spans of a series to draw: figures of two or three months published together (e.g.
+    `2026-01/2026-02`), inside start..end, whose months have no figure of their own. One row per
+    span: period, total, monthly average ('value'), status, sources, and its first and end dates."""
+    first, last = pd.Period(start, "M"), pd.Period(end, "M")
+    singles = set(rows.loc[rows["n_months"] == 1, "first_month"])
+    spans = rows[rows["n_months"].between(*SPAN_MONTHS) & (rows["first_month"] >= first) & (rows["last_month"] <= last)]
+    alone = [not any(m in singles for m in pd.period_range(a, b, freq="M")) for a, b in zip(spans["first_month"], spans["last_month"])]
+    spans = spans[np.array(alone, dtype=bool)]
+    return pd.DataFrame({
+        "period": spans["period"], "total": spans["value"], "value": (spans["value"] / spans["n_months"]).round(2),
+        "status": spans["status"], "source_ids": spans["source_ids"],
+        "date": spans["first_month"].dt.to_timestamp(), "date_end": (spans["last_month"] + 1).dt.to_timestamp(),
+    }).reset_index(drop=True)
 
 
 def month_frame(series: pd.DataFrame, **labels: str) -> pd.DataFrame:
@@ -126,18 +145,16 @@ def series_chart(frame: pd.DataFrame, y: str, y_title: str, start: str, end: str
                  spans: pd.DataFrame | None = None, band: pd.DataFrame | None = None) -> alt.LayerChart:
     """Monthly lines broken at gaps, reported and derived points apart, and optionally: numbered
     event markers, a dashed reference line, solid baseline rules (`baselines`: columns
-    'baseline' and 'value'), and the status strip underneath.
+    'baseline' and 'value'), figures of several months as one segment across them at their
+    monthly average (`spans`, from `month_spans`; one series only), a shaded range behind the lines
+    (`band`: columns 'date', 'date_end', 'low', 'high', 'label', e.g. a counterfactual between two
+    baselines), and the status strip underneath.
 
     `frame` has one row per month (and series): 'date', 'month', `y`, 'status' (and `series`;
     with `strip`, 'date_end'). One series is drawn in the reported colour with points coloured
     by status; several get a colour each, the status shown by the points' shape. Small
     multiples pass a smaller `height`, `axis_title=False` (their unit is in the figure's title)
     and `legend=False` but for one of them.
-
-    `spans`: figures published for several months together (columns 'date', 'date_end', `y` as
-    the monthly mean, 'label'), each one bar across its months, never split into points.
-    `band`: a shaded range behind the lines (columns 'date', 'date_end', 'low', 'high', 'label'),
-    e.g. a counterfactual between two baselines.
     """
     x = month_axis(start, end)
     lines_height = height
@@ -166,16 +183,6 @@ def series_chart(frame: pd.DataFrame, y: str, y_title: str, start: str, end: str
     points = alt.Chart(drawn).mark_point(filled=True, size=55, opacity=1).encode(
         x=x, y=y_enc, color=point_colour, shape=shapes, tooltip=tips + list(tooltip or []))
     layers: list = [line, points]
-    if band is not None and len(band):
-        layers.insert(0, alt.Chart(band).mark_rect(color=theme.BAND, opacity=0.6).encode(
-            x=x, x2="date_end:T", y=alt.Y("low:Q", scale=scale, title=y_title if axis_title else None), y2="high:Q",
-            tooltip=[alt.Tooltip("label:N", title="Period"), alt.Tooltip("low:Q", title="From", format=value_format),
-                     alt.Tooltip("high:Q", title="To", format=value_format)]))
-    if spans is not None and len(spans):
-        layers.append(alt.Chart(spans).mark_rule(color=theme.REPORTED, strokeWidth=5, opacity=0.75).encode(
-            x=x, x2="date_end:T", y=y_enc,
-            tooltip=[alt.Tooltip("label:N", title="Published as one figure"),
-                     alt.Tooltip(f"{y}:Q", title=f"{y_title}, a month on average", format=value_format)]))
     if reference is not None:
         layers.append(alt.Chart(pd.DataFrame({"reference": [reference]})).mark_rule(
             color=theme.MUTED, strokeDash=[2, 2]).encode(y="reference:Q"))
@@ -184,7 +191,18 @@ def series_chart(frame: pd.DataFrame, y: str, y_title: str, start: str, end: str
             y="value:Q",
             strokeDash=alt.StrokeDash("baseline:N", title="Baseline", legend=alt.Legend(columns=1)),
             tooltip=[alt.Tooltip("baseline:N", title="Baseline"), alt.Tooltip("value:Q", title=y_title, format=",.1f")]))
-    chart = alt.layer(*layers)
+    if band is not None and len(band):
+        layers.insert(0, alt.Chart(band).mark_rect(color=theme.BAND, opacity=0.6).encode(
+            x=x, x2="date_end:T", y=alt.Y("low:Q", scale=scale, title=y_title if axis_title else None), y2="high:Q",
+            tooltip=[alt.Tooltip("label:N", title="Period"), alt.Tooltip("low:Q", title="From", format=value_format),
+                     alt.Tooltip("high:Q", title="To", format=value_format)]))
+    if spans is not None and len(spans):
+        layers.append(alt.Chart(spans.assign(what=SPAN_WORDS)).mark_rule(strokeWidth=4).encode(
+            x=x, x2="date_end:T", y="value:Q", color=status_colour(**hidden),
+            strokeDash=alt.StrokeDash("what:N", title=SPAN_TITLE, legend=None if not legend else alt.Legend()),
+            tooltip=[alt.Tooltip("period:N", title="Months"), alt.Tooltip("total:Q", title=f"{y_title}, in all", format=value_format),
+                     alt.Tooltip("value:Q", title="A month on average", format=value_format), alt.Tooltip("status:N", title="Figure")]))
+    chart = alt.layer(*layers).resolve_scale(strokeDash="independent")
     if strip:
         chart = alt.layer(chart, _strip(frame, x, series, series_title, lines_height + STRIP_GAP)).resolve_scale(
             y="independent", color="independent", shape="independent")

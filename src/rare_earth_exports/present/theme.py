@@ -61,13 +61,15 @@ def theme() -> dict:
     return {"config": {
         "font": FONT,
         "autosize": {"type": "fit-x", "contains": "padding"},
+        # room on the right for a point or marker on the last day drawn (fit leaves out marks)
+        "padding": {"left": 5, "top": 5, "bottom": 5, "right": 12},
         "view": {"continuousHeight": HEIGHT, "stroke": None},
         "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": GRID, "labelColor": TEXT,
                  "titleColor": TEXT, "labelOverlap": True},
         "axisX": {"labelAngle": 0, "labelFlush": True},
         "title": {"fontSize": 13, "anchor": "start", "color": TEXT},
         "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
-                   "labelLimit": 260, "labelColor": TEXT, "titleColor": TEXT,
+                   "labelLimit": 260, "titleLimit": 260, "labelColor": TEXT, "titleColor": TEXT,
                    # several legends stack under the chart instead of running off its right edge
                    "layout": {"bottom": {"anchor": "start", "direction": "vertical"}}},
         "range": {"category": SERIES_PALETTE},

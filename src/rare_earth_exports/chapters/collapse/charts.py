@@ -37,19 +37,10 @@ def figure_rows(p: PageMeasures, periods: pd.DataFrame | None = None) -> pd.Data
 
 def month_rows(p: PageMeasures) -> pd.DataFrame:
     """The series month by month for `present.series.series_chart`: a month inside a multi-month
-    total has no value of its own (the total is drawn by `span_rows`)."""
+    total has no value of its own (the total is drawn by `present.series.month_spans`)."""
     frame = charts.month_frame(p.measures.series)[["date", "month", "value", "status"]]
     frame["value"] = frame["value"].round(2)
     return frame
-
-
-def span_rows(periods: pd.DataFrame) -> pd.DataFrame:
-    """Figures of several months, one bar each: from the first month's start to the last month's end."""
-    spans = periods[periods["n_months"] > 1]
-    return pd.DataFrame({"date": [m.to_timestamp() for m in spans["first_month"]],
-                         "date_end": [(m + 1).to_timestamp() for m in spans["last_month"]],
-                         "value": spans["monthly"].round(2).to_numpy(),
-                         "label": [f"{period_in_words(x)}, one figure" for x in spans["period"]]})
 
 
 def baselines(p: PageMeasures) -> pd.DataFrame:
@@ -79,7 +70,7 @@ def lead_chart(p: PageMeasures, events: pd.DataFrame, sources: pd.DataFrame | No
     unit = p.measures.unit
     markers = chart_markers(events, p.start, p.end, [p.product], [p.partner])
     chart = charts.series_chart(month_rows(p), "value", f"Exports ({unit})", p.start, p.end, markers=markers,
-                                baselines=baselines(p), spans=span_rows(p.measures.periods))
+                                baselines=baselines(p), spans=charts.month_spans(p.rows, p.start, p.end))
     return Figure(
         name=name, title=f"China's exports of {p.product_name.lower()}: {p.name}", charts=[chart],
         data=figure_rows(p), credit=charts.source_line(lead_source_ids(p), sources), markers=markers, share=share,
@@ -119,7 +110,7 @@ def cost_chart(p: PageMeasures, sources: pd.DataFrame | None = None, name: str =
     months = months[months["date"] >= p.control.to_timestamp()]
     start = str(p.control)
     chart = charts.series_chart(months, "value", f"Exports ({unit})", start, p.end, band=band,
-                                spans=span_rows(after))
+                                spans=charts.month_spans(p.rows, start, p.end))
     names = " and ".join(c.removeprefix("Counterfactual from ") for c in columns)
     return Figure(
         name=name, title="Exports against what they would have been without the controls", charts=[chart], data=rows,

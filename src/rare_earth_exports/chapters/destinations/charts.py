@@ -45,10 +45,9 @@ def panels_chart(pg: DestinationsPage, events: pd.DataFrame, sources: pd.DataFra
     for name, page in _pages(pg):
         months = collapse_charts.month_rows(page)
         months = months[months["date"] >= pd.Period(start, "M").to_timestamp()]
-        periods = page.measures.periods[page.measures.periods["first_month"] >= pd.Period(start, "M")]
         chart = charts.series_chart(months, "value", f"Exports ({unit})", start, end, markers=control,
                                     height=PANEL_HEIGHT, legend=False, axis_title=False,
-                                    spans=collapse_charts.span_rows(periods))
+                                    spans=charts.month_spans(page.rows, start, end))
         panels.append(chart.properties(title=charts.panel_title(name)))
     rows = panel_rows(pg)
     newest = "; ".join(f"{name}, {period_in_words(p.measures.newest_period)}, {p.measures.periods.iloc[-1]['value']:,.1f} "
