@@ -376,7 +376,12 @@ def test_the_small_multiples_put_china_s_total_first(tmp_path):
 def test_a_section_chart_marks_the_destination_s_tariff_moves_and_its_counterfactual(tmp_path):
     pg = page(tmp_path)
     fig = charts.section_chart(dest(pg, "USA"), events())
-    assert [m.kind for m in fig.markers] == ["control", "tariff", "truce", "truce"]
-    assert len(fig.charts) == 2 and fig.panels[1] == "From April 2025, against the counterfactual from Q1 2025"
-    assert fig.data.loc[fig.data["Period"] == "2025-04", "Counterfactual from Q1 2025"].iloc[0] == pytest.approx(11)
-    assert len(charts.section_chart(dest(pg, "DEU"), events()).charts) == 1   # no baseline: no counterfactual
+    assert [m.kind for m in fig.markers] == ["control", "tariff", "truce", "truce"] and fig.name == "exports-usa"
+    cost = charts.section_cost_chart(dest(pg, "USA"))
+    assert cost.data.loc[cost.data["Period"] == "2025-04", "Counterfactual from Q1 2025"].iloc[0] == pytest.approx(11)
+    assert charts.section_cost_chart(dest(pg, "DEU")) is None   # no baseline: no counterfactual
+
+
+def test_the_home_page_s_note_on_the_newest_figure(tmp_path, glued):
+    g = glue(page(tmp_path), glued)
+    assert g["dest_USA_low_since_note"] == ", the lowest since May 2025" and g["dest_DEU_low_since_note"] == ""

@@ -59,7 +59,8 @@ def test_the_us_figures_readers_know(glued):
     dest = words("destinations")
     assert glued[("destinations", "dest_USA_low_level")] < glued[("destinations", "dest_floor")]   # "so small a base"
     assert glued[("destinations", "dest_USA_apart_mom")] < 0 < glued[("destinations", "dest_USA_apart_world_mom")]
-    assert ("destinations", "dest_USA_low_since_months") in glued and dest["dest_USA_low_since_words"]  # a firm low
+    note = dest["dest_USA_low_since_note"]                                 # ", the lowest since ..." or nothing
+    assert note == "" or note == f", the lowest since {dest['dest_USA_low_since_words']}"
     assert dest["dest_USA_tariff_words"]                                   # "US tariffs weigh on the same months"
 
 

@@ -65,19 +65,13 @@ def panels_chart(pg: DestinationsPage, events: pd.DataFrame, sources: pd.DataFra
 
 
 def section_chart(d: Destination, events: pd.DataFrame, sources: pd.DataFrame | None = None) -> Figure:
-    """One destination's figures, with its baseline and, where it has one, the counterfactual from
-    it as a shaded band from the control month on; the events that matter to it marked."""
-    p = d.page
-    figure = collapse_charts.lead_chart(p, events, sources, name=f"exports-{d.partner.lower()}")
+    """One destination's figures with its baseline and the events that matter to it."""
+    return collapse_charts.lead_chart(d.page, events, sources, name=f"exports-{d.partner.lower()}")
+
+
+def section_cost_chart(d: Destination, sources: pd.DataFrame | None = None) -> Figure | None:
+    """From the control month, its figures against the counterfactual from its baseline (None
+    without a baseline)."""
     if d.baseline is None or d.baseline.cf is None:
-        return figure
-    cost = collapse_charts.cost_chart(p, sources, name=f"against-the-counterfactual-{d.partner.lower()}")
-    return Figure(
-        name=figure.name, title=f"China's exports of {p.product_name.lower()} to {d.words}",
-        charts=[figure.charts[0], cost.charts[0].properties(title=charts.panel_title(
-            f"From {month_words(p.control)}, against the counterfactual from {d.baseline.window.name}"))],
-        panels=[f"China's exports of {p.product_name.lower()} to {d.words}",
-                f"From {month_words(p.control)}, against the counterfactual from {d.baseline.window.name}"],
-        data=cost.data.merge(figure.data, how="outer", on=list(figure.data.columns)).sort_values("Period").reset_index(drop=True),
-        description=figure.description + " " + cost.description, credit=figure.credit, markers=figure.markers,
-        formats={**figure.formats, **cost.formats})
+        return None
+    return collapse_charts.cost_chart(d.page, sources, name=f"against-the-counterfactual-{d.partner.lower()}")

@@ -352,7 +352,10 @@ def _glue_destination(page: Page, d: Destination) -> None:
         number(k + "_level", r.value, r.period, "level")
         if y.shown:
             number(k + "_yoy", y.pct, r.period, "yoy_pct", "%")
-    if m.low_since.lower is not None and m.low_since.firm:  # a low only where no gap could hide a lower month
+    firm = m.low_since.lower is not None and m.low_since.firm  # a low only where no gap could hide a lower month
+    if m.newest is not None:  # the home page's key numbers: empty when the newest figure is no low
+        glue_text(key(d, "low_since_note"), f", the lowest since {period_in_words(m.low_since.lower)}" if firm else "")
+    if firm:
         glue_text(key(d, "low_since_words"), period_in_words(m.low_since.lower))
         number("low_since_months", m.low_since.months, m.newest_period, "count", "months", "months since a lower figure")
     if d.apart is not None:
