@@ -183,6 +183,29 @@ def test_home_page_numbers_equal_metrics(browser, server, built_site):
     assert errors == []
 
 
+def test_home_page_answers_in_thirty_seconds(browser, server):
+    """The lead chart, the answers to the three questions, the key numbers with their months, the
+    cost in tonnes and the stamp: data through the newest month, built on the commit's date (a copy
+    outside git says the date was not recorded), the next release expected."""
+    from rare_earth_exports.build.stamp import built_date
+
+    page, errors, _ = visit(browser, f"{server}/book/index.html")
+    article = page.locator("article.bd-article")
+    article.locator(".book-chart svg.marks, .book-chart canvas").first.wait_for(state="attached", timeout=10_000)
+    body = article.inner_text()
+    stamp = re.search(r"Data through (\w+ \d{4}) · built (.+?) · next customs release \((\w+ \d{4}) figures\) expected "
+                      r"around (\d{1,2} \w+ \d{4})", body)
+    assert stamp, body[:600]
+    assert stamp.group(2) == built_date(dict(os.environ)) and "{{" not in body
+    headings = article.locator("h2").all_inner_texts()
+    assert [h.rstrip("#") for h in headings] == ["The three questions, answered in brief", "Key numbers",
+                                                 "The cost in tonnes", "What changed in the newest months", "The book"]
+    rows = article.locator("section#key-numbers table tbody tr")
+    assert rows.count() >= 8 and all(len(r) == 3 for r in (rows.nth(i).locator("td").all_inner_texts()
+                                                          for i in range(rows.count())))
+    assert errors == []
+
+
 # --- as a reader sees it: both widths, every page ------------------------------------------------
 
 WIDTHS = (1280, 390)

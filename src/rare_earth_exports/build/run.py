@@ -40,6 +40,7 @@ from .kernels import KERNEL_LOG, die_with_parent, init_worker, kernel_config, re
 from .lock import build_lock
 from .plan import Job
 from .publish import SITE, SITE_STAMP, free_space, is_disk_full, publish, recover
+from .stamp import source_date_epoch
 
 BOOK_DIR = "book"
 RESULTS = "book/results/metrics.csv"
@@ -283,7 +284,7 @@ def seed_mystnb_css(html_dir: Path) -> None:
         target.write_bytes(css)
 
 
-def build_site(stage: Path) -> None:
+def build_site(root: Path, stage: Path) -> None:
     """Jupyter Book 1, execution off, warnings as errors, into stage/_build/html.
 
     Sphinx's own scratch in stage/_build is reused only after a run that finished: the stamp
@@ -303,7 +304,11 @@ def build_site(stage: Path) -> None:
     seed_mystnb_css(stage / "_build" / "html")
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(stage), "--builder", "html", "-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    epoch = source_date_epoch(root, dict(os.environ))
+    if epoch:
+        env["SOURCE_DATE_EPOCH"] = epoch  # the home page's "built" date: the commit's, never the wall clock
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
                           preexec_fn=functools.partial(die_with_parent, os.getpid()))
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
@@ -402,11 +407,11 @@ def build_locked(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, fo
     rows = write_metrics([stage / j.output for j in jobs], stage / RESULTS)
     write_downloads([stage / j.output for j in jobs], stage / DOWNLOADS)
     write_share_card([stage / j.output for j in jobs], stage / SHARE_CARD)
-    digest = site_hash(stage)
+    digest = site_hash(stage) + (source_date_epoch(root, dict(os.environ)) or "")  # a new commit date restamps the site
     stamp = root / SITE_STAMP
     site_built = False
     if not (root / SITE / "index.html").exists() or not stamp.exists() or stamp.read_text() != digest or force:
-        build_site(stage)
+        build_site(root, stage)
         site_built = True
     downloads = sorted(p.relative_to(stage).as_posix() for p in (stage / DOWNLOADS).rglob("*") if p.is_file())
     outputs = [j.output for j in jobs] + [RESULTS] + downloads

@@ -114,6 +114,12 @@ def baseline(rows: pd.DataFrame, start: str, end: str) -> Baseline:
     return Baseline(start, end, float("nan"), len(window), 0, "no data in the window", ())
 
 
+def period_total(rows: pd.DataFrame, start: str, end: str) -> float:
+    """Total over `start`..`end` when reported totals and months cover every month, else NaN."""
+    base = baseline(rows, start, end)
+    return base.mean * base.months_in_window if base.complete else float("nan")
+
+
 def index(values: pd.Series, base: Baseline | float) -> pd.Series:
     """Value over the baseline mean, times 100 (unit-free, so tonnes and kilograms compare)."""
     mean = base.mean if isinstance(base, Baseline) else float(base)
@@ -190,3 +196,37 @@ def qualifying_partners(obs: pd.DataFrame, rule: dict) -> list[str]:
         sel = sel[sel["first_month"] >= pd.Period(rule["since"], "M")]
     counts = sel.groupby("partner")["period"].nunique()
     return sorted(counts[counts >= int(rule.get("min_months", 1))].index)
+
+
+PERIOD_COLUMNS = ["period", "first_month", "last_month", "n_months", "value", "status", "source_ids", "monthly"]
+
+
+def period_series(obs: pd.DataFrame, product: str, partner: str = "WLD", flow: str = "export",
+                  unit: str | None = None, start: str | None = None, end: str | None = None,
+                  max_months: int = 3) -> pd.DataFrame:
+    """The series at the granularity it was published: every monthly figure, plus the short totals
+    (at most `max_months` months, shortest first) that cover months without a figure of their own
+    and overlap no figure already taken. January-February 2026, published as one figure, stays one
+    row; it is never split into months. `monthly` is the value over the months it covers.
+    """
+    rows = series_rows(obs, product, partner, flow, unit)
+    lo = pd.Period(start, "M") if start else None
+    hi = pd.Period(end, "M") if end else None
+    inside = rows[((rows["first_month"] >= lo) if lo is not None else True)
+                  & ((rows["last_month"] <= hi) if hi is not None else True)
+                  & (rows["n_months"] <= max_months)]
+    taken: set[pd.Period] = set()
+    chosen = []
+    for _, row in inside.sort_values(["n_months", "first_month"], kind="mergesort").iterrows():
+        covered = set(pd.period_range(row["first_month"], row["last_month"], freq="M"))
+        if covered & taken:
+            continue
+        taken |= covered
+        chosen.append(row)
+    out = pd.DataFrame(chosen, columns=[c for c in PERIOD_COLUMNS if c != "monthly"])
+    out = out.sort_values("first_month", kind="mergesort").reset_index(drop=True)
+    out["value"] = out["value"].astype(float)
+    out["n_months"] = out["n_months"].astype(int)
+    out["monthly"] = out["value"] / out["n_months"]
+    out.attrs["unit"] = rows["unit"].iloc[0] if len(rows) else (unit or "")
+    return out[PERIOD_COLUMNS]

@@ -142,11 +142,13 @@ def series_chart(frame: pd.DataFrame, y: str, y_title: str, start: str, end: str
                  baselines: pd.DataFrame | None = None, log_scale: bool = False,
                  value_format: str = ",.1f", tooltip: list | None = None, strip: bool = False,
                  height: int = theme.HEIGHT, legend: bool = True, axis_title: bool = True,
-                 spans: pd.DataFrame | None = None) -> alt.LayerChart:
+                 spans: pd.DataFrame | None = None, band: pd.DataFrame | None = None) -> alt.LayerChart:
     """Monthly lines broken at gaps, reported and derived points apart, and optionally: numbered
     event markers, a dashed reference line, solid baseline rules (`baselines`: columns
     'baseline' and 'value'), figures of several months as one segment across them at their
-    monthly average (`spans`, from `month_spans`; one series only), and the status strip underneath.
+    monthly average (`spans`, from `month_spans`; one series only), a shaded range behind the lines
+    (`band`: columns 'date', 'date_end', 'low', 'high', 'label', e.g. a counterfactual between two
+    baselines), and the status strip underneath.
 
     `frame` has one row per month (and series): 'date', 'month', `y`, 'status' (and `series`;
     with `strip`, 'date_end'). One series is drawn in the reported colour with points coloured
@@ -189,6 +191,11 @@ def series_chart(frame: pd.DataFrame, y: str, y_title: str, start: str, end: str
             y="value:Q",
             strokeDash=alt.StrokeDash("baseline:N", title="Baseline", legend=alt.Legend(columns=1)),
             tooltip=[alt.Tooltip("baseline:N", title="Baseline"), alt.Tooltip("value:Q", title=y_title, format=",.1f")]))
+    if band is not None and len(band):
+        layers.insert(0, alt.Chart(band).mark_rect(color=theme.BAND, opacity=0.6).encode(
+            x=x, x2="date_end:T", y=alt.Y("low:Q", scale=scale, title=y_title if axis_title else None), y2="high:Q",
+            tooltip=[alt.Tooltip("label:N", title="Period"), alt.Tooltip("low:Q", title="From", format=value_format),
+                     alt.Tooltip("high:Q", title="To", format=value_format)]))
     if spans is not None and len(spans):
         layers.append(alt.Chart(spans.assign(what=SPAN_WORDS)).mark_rule(strokeWidth=4).encode(
             x=x, x2="date_end:T", y="value:Q", color=status_colour(**hidden),

@@ -30,3 +30,16 @@ def show(item: figure.Figure | tables.Table) -> None:
     if item.share:
         glue(figure.SHARE_CARD_KEY, json.dumps(figure.share_card(item), sort_keys=True), display=False)
     display(HTML(figure.markup(item, link)))
+
+
+def glue_figure(key: str, item: figure.Figure) -> None:
+    """Like `show`, but glued under `key` instead of shown where the cell runs: for a figure a
+    Markdown cell places with a `{glue:}` directive (a section built for each destination), or
+    that another page pastes too (the home page's lead chart)."""
+    from IPython.display import HTML
+    from myst_nb import glue
+
+    link = downloads.offer(item.name, item.data)
+    if item.share:
+        glue(figure.SHARE_CARD_KEY, json.dumps(figure.share_card(item), sort_keys=True), display=False)
+    glue(key, HTML(figure.markup(item, link)), display=False)

@@ -51,6 +51,8 @@ EVENT_WORDS = {"control": "Control", "truce": "Truce", "relaxation": "Relaxation
                "tariff": "Tariff", "quota": "Quota", "statement": "Statement", "data_release": "Data release",
                "other": "Other"}
 
+BAND = "#c6dbef"      # a shaded range behind the lines (a counterfactual between two baselines)
+
 HEIGHT = 300          # a monthly line chart
 PANEL_HEIGHT = 120    # one small multiple
 
