@@ -43,6 +43,12 @@ class LighthouseError(RuntimeError):
     pass
 
 
+@functools.lru_cache(maxsize=None)
+def _gzipped(path: Path, mtime_ns: int) -> bytes:
+    """Compressed once per file, as a host serving precompressed files would (no time per request)."""
+    return gzip.compress(path.read_bytes(), 6, mtime=0)
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves the site, gzipping text files when the browser accepts it (as a web host does)."""
 
@@ -58,7 +64,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if not (self.compress and path.is_file() and path.suffix in COMPRESSIBLE
                 and "gzip" in self.headers.get("Accept-Encoding", "")):
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), 6, mtime=0)
+        body = _gzipped(path, path.stat().st_mtime_ns)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
@@ -138,7 +144,8 @@ def parse(report: dict) -> Run:
                requests=len(requests))
 
 
-def measure(site: Path, pages=PAGES, runs: int = 3, compress: bool = True) -> list[PageResult]:
+def measure(site: Path, pages=PAGES, runs: int = 3, compress: bool = True,
+            reports: Path | None = None) -> list[PageResult]:
     missing = [p for p in pages if not (site / p).is_file()]
     if missing:
         raise LighthouseError(f"not in {site}: {', '.join(missing)}")
@@ -147,7 +154,8 @@ def measure(site: Path, pages=PAGES, runs: int = 3, compress: bool = True) -> li
         for i in range(runs):
             for result in results:  # pages alternate, so a burst of load spreads over both
                 print(f"lighthouse {result.page} run {i + 1}/{runs} ...", file=sys.stderr)
-                report = lighthouse_once(f"{base}/{result.page}", Path(tmp) / "report.json")
+                out = (reports / f"{result.page.replace('/', '_')}-{i + 1}.json") if reports else Path(tmp) / "report.json"
+                report = lighthouse_once(f"{base}/{result.page}", out)
                 result.runs.append(parse(report))
                 result.lighthouse_version = report["lighthouseVersion"]
                 result.user_agent = report["environment"]["hostUserAgent"]
@@ -178,12 +186,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--site", type=Path, default=HERE.parent / "_build" / "html")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--plain", action="store_true", help="serve without gzip")
+    p.add_argument("--reports", type=Path, help="keep Lighthouse's JSON reports in this folder")
     args = p.parse_args(argv)
     why = available()
     if why:
         print(why, file=sys.stderr)
         return 1
-    results = measure(args.site, args.pages, args.runs, not args.plain)
+    if args.reports:
+        args.reports.mkdir(parents=True, exist_ok=True)
+    results = measure(args.site, args.pages, args.runs, not args.plain, args.reports)
     print("\n".join(report_lines(results, not args.plain)))
     return 0
 
