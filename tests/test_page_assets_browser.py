@@ -80,3 +80,43 @@ def test_colour_mode_switch_turns_the_page_dark(browser, server):
     assert "dark" in themes
     page.close()
     assert errors == []
+
+
+def _queue_page(tmp_path, bundle: str | None):
+    """A page as the extension writes a chart page: the queue, the deferred library, three charts."""
+    from rare_earth_exports.build.page_assets import CHART_QUEUE
+
+    if bundle is not None:
+        (tmp_path / "lib.js").write_text(bundle)
+    calls = "".join(f'<div id="c{i}"></div><script>vegaEmbed("#c{i}", {{}}, {{}}).then(function (r) {{ '
+                    f'window.settled.push("c{i} " + r); }}, function (e) {{ window.settled.push("c{i} " + e.message); }});</script>'
+                    for i in range(3))
+    page = tmp_path / "page.html"
+    page.write_text(f"<!doctype html><html><head><script>window.settled = [];</script><script>{CHART_QUEUE}</script>"
+                    f'<script defer src="lib.js"></script></head><body>{calls}</body></html>')
+    return page.as_uri()
+
+
+def test_chart_queue_draws_the_charts_in_page_order_one_task_each(browser, tmp_path):
+    # the library: records each call, and whether a task queued by the call before it has run since
+    bundle = """window.drawn = [];
+    window.vegaEmbed = function (el) {
+      window.drawn.push(el + (window.between ? " after a task" : ""));
+      window.between = false;
+      setTimeout(function () { window.between = true; }, 0);
+      return Promise.resolve("drawn");
+    };"""
+    page = browser.new_page()
+    page.goto(_queue_page(tmp_path, bundle))
+    page.wait_for_function("window.settled.length === 3")
+    assert page.evaluate("window.settled") == ["c0 drawn", "c1 drawn", "c2 drawn"]
+    assert page.evaluate("window.drawn") == ["#c0", "#c1 after a task", "#c2 after a task"]
+    page.close()
+
+
+def test_chart_queue_rejects_every_chart_when_the_library_is_missing(browser, tmp_path):
+    page = browser.new_page()
+    page.goto(_queue_page(tmp_path, None))
+    page.wait_for_function("window.settled.length === 3")
+    assert page.evaluate("window.settled") == [f"c{i} the charts' library did not load" for i in range(3)]
+    page.close()

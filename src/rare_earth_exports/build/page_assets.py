@@ -5,7 +5,8 @@
   `vegaEmbed` (`present.render.chart_markup`), read from the page itself, so a new or removed
   chart needs no list kept by hand. They load deferred: the page is drawn while they download, and
   a small inline script queues each chart's `vegaEmbed` call until they have run (as the page
-  finishes loading, before `DOMContentLoaded`), from http and from `file://` alike.
+  finishes loading, before `DOMContentLoaded`), from http and from `file://` alike, then draws the
+  charts one task each.
 - **No script for a feature the page does not use.** Copy buttons (sphinx-copybutton: code blocks),
   toggle buttons (sphinx-togglebutton) and tab sets (sphinx-design) each load a script on every
   page; it is kept only where the page's body has what it acts on (`ON_DEMAND`).
@@ -53,7 +54,8 @@ ON_DEMAND = {
     "design-tabs.js": re.compile(r'class="(?:[^"]*\s)?sd-tab-set(?:\s[^"]*)?"'),  # sphinx-design tab sets
 }
 # Queues the charts' `vegaEmbed` calls (inline scripts in the body) until the deferred library has
-# run; each call's promise settles as the library's would.
+# run, then draws them in page order, each in a task of its own, so the page answers taps between
+# charts instead of freezing until all are drawn; each call's promise settles as the library's would.
 CHART_QUEUE = """(function () {
   var queue = [];
   var wait = function () {
@@ -62,11 +64,17 @@ CHART_QUEUE = """(function () {
   };
   window.vegaEmbed = wait;
   document.addEventListener("DOMContentLoaded", function () {
-    if (window.vegaEmbed === wait) {
+    var embed = window.vegaEmbed;
+    if (embed === wait) {
       queue.forEach(function (q) { q[2](new Error("the charts' library did not load")); });
       return;
     }
-    queue.forEach(function (q) { window.vegaEmbed.apply(window, q[0]).then(q[1], q[2]); });
+    var draw = function (i) {
+      if (i === queue.length) return;
+      var q = queue[i];
+      embed.apply(window, q[0]).then(q[1], q[2]).then(function () { setTimeout(draw, 0, i + 1); });
+    };
+    draw(0);
   });
 })();"""
 
@@ -165,9 +173,8 @@ def write_icons_css(app: Sphinx) -> None:
 def page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """This page's scripts (Sphinx restores the list for the next page)."""
     body = context.get("body", "")
-    scripts = context["script_files"]
-    scripts[:] = [js for js in scripts
-                  if Path(str(js.filename)).name not in ON_DEMAND or ON_DEMAND[Path(str(js.filename)).name].search(body)]
+    needs = [ON_DEMAND.get(Path(str(js.filename)).name) for js in context["script_files"]]
+    context["script_files"][:] = [js for js, need in zip(context["script_files"], needs) if need is None or need.search(body)]
     if CHART_CALL in body:
         app.add_js_file(None, body=CHART_QUEUE)  # during html-page-context: this page only
         for filename in app.config.book_chart_js_files:
