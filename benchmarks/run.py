@@ -165,7 +165,10 @@ def report(args, info: dict, load_before, load_after, builds: dict | None, extra
              "(includes the benchmark's own previous step)",
              f"- cores busy with other processes during the measurements (from /proc/stat minus this run's own CPU): "
              + (f"min {min(OTHERS):.2f}, median {median(OTHERS):.2f}, max {max(OTHERS):.2f} of {info['cores']}" if OTHERS else "not measured"),
-             f"- runs per figure: {args.runs} (medians below)", ""]
+             f"- runs per figure: {args.runs} (medians below)"]
+    if args.site:
+        lines.append(f"- site measured: {args.site} (built before this run, not by it)")
+    lines.append("")
     if median(OTHERS) > 0.25:
         lines += ["**Taken under load**: other processes shared the cores during the run (see above);",
                   "wall times are higher and noisier than on an idle machine.", ""]
@@ -276,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=3, help="runs per measurement; medians are reported (default 3)")
     p.add_argument("--skip-build", action="store_true", help="skip the build timings; page weight then reads _build/html")
     p.add_argument("--skip-scale", action="store_true", help="skip the extract")
+    p.add_argument("--site", type=Path, help="measure the weight and Lighthouse of this built site (a _build/html); "
+                   "implies --skip-build (default: the site the builds write, or this checkout's _build/html)")
     p.add_argument("--skip-lighthouse", action="store_true", help="skip Lighthouse on the built pages")
     p.add_argument("--lighthouse-pages", nargs="+", default=list(lighthouse.PAGES), metavar="PAGE",
                    help=f"pages Lighthouse measures, relative to the site (default: {' '.join(lighthouse.PAGES)})")
@@ -292,8 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     load_before = loadavg()
     tmp = Path(tempfile.mkdtemp(prefix="rebook-bench-"))
     try:
-        builds = None if args.skip_build else bench_builds(tmp, args.runs, args.jobs, args.pages, args.ref)
-        site_dir = builds["site_dir"] if builds else REPO / "_build" / "html"
+        builds = None if args.skip_build or args.site else bench_builds(tmp, args.runs, args.jobs, args.pages, args.ref)
+        site_dir = args.site or (builds["site_dir"] if builds else REPO / "_build" / "html")
         site = page_weight.page_weights(site_dir) if site_dir.is_dir() else None
         scores, no_scores = None, ""
         if not args.skip_lighthouse:
