@@ -95,6 +95,7 @@ class Run:
     script_resource_bytes: int    # the same scripts uncompressed
     total_bytes: int              # everything the page transferred
     requests: int
+    failed_audits: list[str]      # diagnostics Lighthouse could not compute (none of them scored)
 
 
 @dataclass
@@ -134,6 +135,9 @@ def lighthouse_once(url: str, out: Path) -> dict:
 
 def parse(report: dict) -> Run:
     audits = report["audits"]
+    failed = sorted(k for k, a in audits.items() if a.get("scoreDisplayMode") == "error")
+    if report["categories"]["performance"]["score"] is None:
+        raise LighthouseError(f"{report['finalDisplayedUrl']}: no performance score; failed audits: {', '.join(failed)}")
     requests = audits["network-requests"]["details"]["items"]
     scripts = [r for r in requests if r.get("resourceType") == "Script"]
     return Run(score=round(report["categories"]["performance"]["score"] * 100),
@@ -141,7 +145,7 @@ def parse(report: dict) -> Run:
                script_bytes=sum(r.get("transferSize", 0) for r in scripts),
                script_resource_bytes=sum(r.get("resourceSize", 0) for r in scripts),
                total_bytes=sum(r.get("transferSize", 0) for r in requests),
-               requests=len(requests))
+               requests=len(requests), failed_audits=failed)
 
 
 def measure(site: Path, pages=PAGES, runs: int = 3, compress: bool = True,
@@ -177,6 +181,10 @@ def report_lines(results: list[PageResult], compress: bool) -> list[str]:
                      f"{r.median_metric('total-blocking-time'):.0f} | {r.median_metric('cumulative-layout-shift'):.3f} | "
                      f"{r.median_metric('speed-index') / 1e3:.1f} | {r.median('script_bytes') / 1e3:.1f} | "
                      f"{r.median('script_resource_bytes') / 1e3:.1f} | {r.median('total_bytes') / 1e3:.1f} | {r.median('requests'):.0f} |")
+    failed = sorted({a for r in results for run in r.runs for a in run.failed_audits})
+    if failed:
+        lines += ["", f"Diagnostics Lighthouse could not compute in some run (unscored; the score and the metrics above "
+                      f"were computed in every run): {', '.join(failed)}."]
     return lines
 
 
