@@ -7,12 +7,12 @@ derived rows are recomputed so none is left resting on a figure that was replace
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from ...core.sources import join_ids
+from ..csvrows import read_rows, write_rows
 from ..derive import derive_observations
 from ..provenance import CUSTOMS
 from . import ImportResult, row_key
@@ -87,18 +87,6 @@ def add_source(sources_rows: list[dict], source_id: str, publisher: str, title: 
     return True
 
 
-def _read(path: Path) -> tuple[list[str], list[dict]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, fields: list[str], rows: list[dict]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: row.get(k, "") for k in fields} for row in rows)
-
 
 def import_into(data_dir: Path, result: ImportResult, source: dict) -> MergeReport:
     """Merges a reader's rows into data_dir; `source` holds add_source's arguments by name.
@@ -112,8 +100,8 @@ def import_into(data_dir: Path, result: ImportResult, source: dict) -> MergeRepo
     data_dir = Path(data_dir)
     # China's own figures originate with its customs, whoever publishes the download; others with the publisher
     rows = [{**r, "originator": CUSTOMS if r["reporter"] == "CHN" else source["publisher"]} for r in result.rows]
-    obs_fields, observations = _read(data_dir / "observations.csv")
-    src_fields, sources = _read(data_dir / "sources.csv")
+    obs_fields, observations = read_rows(data_dir / "observations.csv")
+    src_fields, sources = read_rows(data_dir / "sources.csv")
 
     merged, report = merge_rows(observations, rows)
     reported = [r for r in merged if r["status"] != "derived"]
@@ -126,6 +114,6 @@ def import_into(data_dir: Path, result: ImportResult, source: dict) -> MergeRepo
                         for k in sorted(changed, key=lambda k: row_key(dict(zip(KEY, k))))]
 
     report.source_added = add_source(sources, **source, originator="; ".join(sorted({r["originator"] for r in rows})))
-    _write(data_dir / "observations.csv", obs_fields, sorted(merged, key=row_key))
-    _write(data_dir / "sources.csv", src_fields, sorted(sources, key=lambda s: s["source_id"]))
+    write_rows(data_dir / "observations.csv", obs_fields, sorted(merged, key=row_key))
+    write_rows(data_dir / "sources.csv", src_fields, sorted(sources, key=lambda s: s["source_id"]))
     return report
