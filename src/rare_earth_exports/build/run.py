@@ -35,7 +35,7 @@ from ..present.figure import SHARE_CARD_KEY
 from ..present.page import DECIMALS, METRIC_COLUMNS, METRICS_KEY
 from . import faults
 from .errors import BuildError
-from .inputs import digest_files, input_hash, stored_hash
+from .inputs import PACKAGE_DIR, digest_files, extension_files, input_hash, stored_hash
 from .kernels import KERNEL_LOG, die_with_parent, init_worker, kernel_config, remove_sockets_of, socket_folder
 from .lock import build_lock
 from .plan import Job
@@ -265,8 +265,9 @@ def sync_tree(src: Path, dst: Path, ignore: tuple[str, ...] = ()) -> None:
 
 
 def site_hash(stage: Path) -> str:
+    """What the site is built from: the staged book and configuration, and the package's Sphinx extensions."""
     files = [p for p in stage.rglob("*") if p.is_file() and "_build" not in p.relative_to(stage).parts]
-    return digest_files(files, stage)
+    return digest_files(files, stage) + digest_files(extension_files(stage / "_config.yml"), PACKAGE_DIR)
 
 
 def seed_mystnb_css(html_dir: Path) -> None:
@@ -297,7 +298,8 @@ def build_site(root: Path, stage: Path) -> None:
     pages = sorted(p.relative_to(stage).as_posix() for p in (stage / BOOK_DIR).rglob("*")
                    if p.suffix in (".md", ".ipynb"))
     config_hash = digest_files([stage / n for n in SITE_INPUTS], stage) + \
-        hashlib.sha256("\n".join(pages).encode()).hexdigest()
+        digest_files(extension_files(stage / "_config.yml"), PACKAGE_DIR) + \
+        hashlib.sha256("\n".join(pages).encode()).hexdigest()  # Sphinx rereads no page for an edited extension
     if not config_stamp.exists() or config_stamp.read_text() != config_hash:
         shutil.rmtree(stage / "_build", ignore_errors=True)  # Sphinx keeps stale configuration
     config_stamp.unlink(missing_ok=True)
