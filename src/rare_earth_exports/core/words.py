@@ -49,3 +49,8 @@ def date_words(date: str) -> str:
     """'4 April 2025' for YYYY-MM-DD, 'April 2025' for YYYY-MM."""
     return f"{int(date[8:10])} {month_words(date[:7])}" if len(date) == 10 else month_words(date[:7])
 
+
+
+def possessive(label: str) -> str:
+    """'the United States' -> "the United States'", 'Japan' -> "Japan's"."""
+    return label + ("'" if label.endswith("s") else "'s")

@@ -1,16 +1,37 @@
-"""The comparison page's tables: coverage, event windows, yardsticks, licensing, statements, sources.
+"""The comparison page's tables: coverage, shares over windows, event windows, yardsticks, the
+licensing record and its synthesis, the newest figures and events, statements, sources.
 
-Each returns escaped HTML (`present.tables.html_table`); a gap shows as an em dash.
+Each returns escaped HTML (`present.tables.html_table`); a gap shows as an em dash, a change on a
+level under the floor as "not meaningful".
 """
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from ...core.periods import period_in_words
-from ...core.words import without_article
+from ...core.words import capitalised, date_words, month_words, without_article
 from ...present.tables import html_table, sources_table
-from .measures import Comparison, missing_spans
+from .licensing import ALL, OUTCOMES
+from .measures import SIDES, WORLD, Comparison, missing_spans
+from .newest import year_before
+
+NOT_MEANINGFUL = "not meaningful"
+# events.csv's kinds as the page names them.
+KIND_WORDS = {"control": "control", "license": "licence decision", "relaxation": "relaxation", "truce": "truce",
+              "tariff": "tariff", "statement": "statement", "quota": "quota", "data_release": "data release",
+              "other": "other"}
+
+
+def shown(value, spec: str) -> str:
+    """A cell as text: a number in `spec`, a word as it is, a gap as an em dash."""
+    if isinstance(value, str):
+        return value
+    if value is None or not math.isfinite(value):
+        return "—"
+    return format(value, spec)
 
 
 def coverage(c: Comparison) -> str:
@@ -19,47 +40,131 @@ def coverage(c: Comparison) -> str:
     for r in c.with_world:
         values = c.in_charts(r)
         have = values.dropna()
-        rows.append({"Series": without_article(c.roles[r].label), "Destinations": c.roles[r].code,
-                     "Months with a figure": len(have),
-                     "First": str(have.index.min()) if len(have) else "—", "Last": str(have.index.max()) if len(have) else "—",
-                     "Months without a figure": ", ".join(missing_spans(values)) or "none"})
+        rows.append({"Series": without_article(c.roles[r].label), "Months with a figure": len(have),
+                     "First": month_words(have.index.min()) if len(have) else "—",
+                     "Last": month_words(have.index.max()) if len(have) else "—",
+                     "Months without a figure": ", ".join(map(period_in_words, missing_spans(values))) or "none"})
     return html_table(pd.DataFrame(rows), {"Months with a figure": ",.0f"})
 
 
+def _change(pct: float, floored: bool) -> str:
+    return NOT_MEANINGFUL if floored else shown(pct, "+,.1f")
+
+
 def event_windows(table: pd.DataFrame) -> str:
-    """An `event_comparisons` table: event (its name up to any colon), window, sides, months used, changes, gap."""
+    """An `event_comparisons` table: event (its name up to any colon), window, sides, months used,
+    changes (or "not meaningful" on a level under the floor), gap."""
     out = pd.DataFrame({
-        "Event": table["date"] + " " + table["event"].str.split(":").str[0], "Months either side": table["window"],
+        "Event": [f"{date_words(d)}: {e.split(':')[0]}" for d, e in zip(table["date"], table["event"])],
+        "Months either side": table["window"],
         "First side": table["side_a"].map(without_article), "Second side": table["side_b"].map(without_article),
         "Months used (before → after)": table["months"].replace("", "none with both figures"),
-        "First side (%)": table["a_pct"], "Second side (%)": table["b_pct"], "Gap (points)": table["gap_pp"]})
-    return html_table(out, {"First side (%)": "+,.1f", "Second side (%)": "+,.1f", "Gap (points)": "+,.1f"})
+        "First side (%)": [_change(p, f) for p, f in zip(table["a_pct"], table["a_floor"])],
+        "Second side (%)": [_change(p, f) for p, f in zip(table["b_pct"], table["b_floor"])],
+        "Gap (points)": table["gap_pp"]})
+    return html_table(out, {"Gap (points)": "+,.1f"})
+
+
+def window_shares(c: Comparison) -> str:
+    """Each side's share of China's total in each window, and its change from the baseline window with the interval."""
+    rows = []
+    for side in SIDES:
+        label = without_article(c.roles[side].label)
+        base = c.shifts[side]["after"].before
+        rows.append({"Destination": label, "Window": base.window.name, "Figures used": ", ".join(map(period_in_words, base.periods)) or "none",
+                     "Share (%)": base.share, "Change on the baseline (points)": float("nan"),
+                     "Interval, low": float("nan"), "Interval, high": float("nan")})
+        for which in ("after", "recent"):
+            shift = c.shifts[side][which]
+            low, high = shift.interval
+            rows.append({"Destination": label, "Window": shift.after.window.name,
+                         "Figures used": ", ".join(map(period_in_words, shift.after.periods)) or "none",
+                         "Share (%)": shift.after.share, "Change on the baseline (points)": shift.change,
+                         "Interval, low": low, "Interval, high": high})
+    return html_table(pd.DataFrame(rows), {"Share (%)": ",.1f", "Change on the baseline (points)": "+,.1f",
+                                           "Interval, low": "+,.1f", "Interval, high": "+,.1f"})
 
 
 def yardsticks(c: Comparison) -> str:
-    """Every yardstick's ordinary changes: how many, their spread, and whether there are enough to use it."""
+    """Every yardstick's ordinary changes: how many, their spread, and whether it is used (enough
+    changes, and the seasonal rule followed)."""
     rows = []
-    for y in c.yardsticks.values():
+    for key, y in c.yardsticks.items():
         sw = y.swing
+        used = ("no: keeps the Lunar New Year swings" if key == "w_seasonal"
+                else "yes" if sw.n >= c.settings.min_changes else "no: too few changes")
         rows.append({"Yardstick": y.name, "Months": period_in_words(y.window), "Changes": sw.n, "Mean": sw.mean,
-                     "Standard deviation": sw.std, "Smallest": sw.min, "Largest": sw.max,
-                     "Used": "yes" if sw.n >= c.settings.min_changes else "no: too few changes"})
+                     "Standard deviation": sw.std, "Smallest": sw.min, "Largest": sw.max, "Used": used})
     return html_table(pd.DataFrame(rows), {"Changes": ",.0f", "Mean": "+,.1f", "Standard deviation": ",.1f",
                                            "Smallest": "+,.1f", "Largest": "+,.1f"})
 
 
-def licensing(c: Comparison) -> str:
+def _item(row: dict) -> str:
+    return (f"{date_words(row['date'])}: {row['title']}"
+            + (f" (to {date_words(row['expires'])})" if row["expires"] else "")
+            + (" [scheduled]" if row["status"] == "scheduled" else ""))
+
+
+def synthesis(c: Comparison) -> str:
+    """The record by what happened (rows) and whom it concerns (columns), each cell its items in date order."""
+    table = c.synthesis
+    columns = [c.roles["a"].label, c.roles["b"].label, ALL]
+    out = pd.DataFrame({"What happened": table["what"],
+                        **{capitalised(without_article(col)): [" · ".join(_item(i) for i in items) or "none"
+                                                                for items in table[col]]
+                           for col in columns}})
+    return html_table(out)
+
+
+def licensing(c: Comparison, sources: pd.DataFrame) -> str:
+    """Every item of the record, folded: date, whom it concerns, who said or did it, what happened,
+    term, status; then its sources."""
     record = c.record
-    table = pd.DataFrame({"Date": record["date"], "Concerns": record["side"].map(without_article), "Actor": record["actor"],
-                          "What it says": record["licence_class"], "Licence runs (months)": record["months"],
-                          "Runs to": record["expires"].replace("", "—"), "Event": record["title"]})
-    return html_table(table, {"Licence runs (months)": ",.0f"})
+    table = pd.DataFrame({"Date": record["date"].map(date_words), "Concerns": record["side"].map(without_article),
+                          "Who": record["who"], "What happened": record["outcome"].map(OUTCOMES),
+                          "Runs (months)": record["months"],
+                          "Runs to": [date_words(e) if e else "—" for e in record["expires"]],
+                          "Status": record["status"], "Event": record["title"]})
+    return ("<details><summary>Every item of the record</summary>" + html_table(table, {"Runs (months)": ",.0f"})
+            + "</details>" + sources_below(record["source_ids"], sources))
 
 
-def statements(c: Comparison) -> str:
+def statements(c: Comparison, sources: pd.DataFrame) -> str:
+    """What was said about either side, in date order, and its sources."""
     said = c.said
-    return html_table(pd.DataFrame({"Date": said["date"], "Concerns": said["side"].map(without_article),
-                                    "Actor": said["actor"], "Statement": said["title"]}))
+    return html_table(pd.DataFrame({"Date": said["date"].map(date_words), "Concerns": said["side"].map(without_article),
+                                    "Who": said["who"], "Statement": said["title"]})) + sources_below(said["source_ids"], sources)
+
+
+def newest(c: Comparison) -> str:
+    """The newest figures of each side and China's total: the period as published (a two-month
+    figure stays one row), the same months a year before, the change, the share."""
+    rows = []
+    for r in (*SIDES, WORLD):
+        for f in c.newest[r]:
+            yoy = f.yoy_pct
+            rows.append({"Destination": without_article(c.roles[r].label), "Period": period_in_words(f.period),
+                         "Months": f.months, f"Exports ({c.unit})": f.value,
+                         "Same months a year before": period_in_words(year_before(f.period)),
+                         f"Then ({c.unit})": f.year_before,
+                         "Change (%)": NOT_MEANINGFUL if math.isfinite(f.year_before) and not math.isfinite(yoy)
+                         else shown(yoy, "+,.1f"),
+                         "Share of China's total (%)": f.share if r != WORLD else float("nan")})
+    if not rows:
+        return "<p>No figure after the last full year.</p>"
+    return html_table(pd.DataFrame(rows), {"Months": ",.0f", f"Exports ({c.unit})": ",.1f", f"Then ({c.unit})": ",.1f",
+                                           "Share of China's total (%)": ",.1f"})
+
+
+def newest_events(c: Comparison, sources: pd.DataFrame) -> str:
+    """Every event of the newest year concerning a side (or every destination), scheduled ones
+    marked, and the sources of the newest figures and events."""
+    ev = c.recent_events
+    status = ["scheduled: the sources do not report what happened" if s == "scheduled" else s for s in ev["status"]]
+    return html_table(pd.DataFrame({"Date": ev["date"].map(date_words), "Concerns": ev["side"].map(without_article),
+                                    "Who": ev["who"], "Kind": ev["kind"].map(KIND_WORDS), "Status": status,
+                                    "Event": ev["title"]})) + sources_below(
+        c.span_source_ids([*SIDES, WORLD]) + list(ev["source_ids"]), sources)
 
 
 def sources_below(source_ids, sources: pd.DataFrame) -> str:
