@@ -7,6 +7,7 @@ level under the floor as "not meaningful".
 
 from __future__ import annotations
 
+import html
 import math
 
 import pandas as pd
@@ -35,16 +36,24 @@ def shown(value, spec: str) -> str:
 
 
 def coverage(c: Comparison) -> str:
-    """For each series: its months with a figure in the chart window, the first, the last and the gaps."""
+    """For each series: its months with a figure of their own in the chart window, the first, the
+    last, the gaps, and the months published only together (a two-month figure, kept as one)."""
     rows = []
+    s = c.settings
     for r in c.with_world:
         values = c.in_charts(r)
         have = values.dropna()
-        rows.append({"Series": without_article(c.roles[r].label), "Months with a figure": len(have),
+        role = c.roles[r]
+        spans = role.rows[role.rows["n_months"].between(2, 3) & (role.rows["first_month"] >= pd.Period(s.start, "M"))
+                          & (role.rows["last_month"] <= pd.Period(s.end, "M"))]
+        together = [period_in_words(p) for p, first, last in zip(spans["period"], spans["first_month"], spans["last_month"])
+                    if values.loc[first:last].isna().all()]
+        rows.append({"Series": without_article(role.label), "Months with a figure of their own": len(have),
                      "First": month_words(have.index.min()) if len(have) else "—",
                      "Last": month_words(have.index.max()) if len(have) else "—",
-                     "Months without a figure": ", ".join(map(period_in_words, missing_spans(values))) or "none"})
-    return html_table(pd.DataFrame(rows), {"Months with a figure": ",.0f"})
+                     "Months without a figure of their own": ", ".join(map(period_in_words, missing_spans(values))) or "none",
+                     "Of those, published together": ", ".join(together) or "none"})
+    return html_table(pd.DataFrame(rows), {"Months with a figure of their own": ",.0f"})
 
 
 def _change(pct: float, floored: bool) -> str:
@@ -65,20 +74,37 @@ def event_windows(table: pd.DataFrame) -> str:
     return html_table(out, {"Gap (points)": "+,.1f"})
 
 
+def figures_used(periods: tuple[str, ...]) -> str:
+    """The periods a window's share pools, as runs of consecutive months in words, and how many
+    figures ('January to March 2026, 2 figures': a two-month figure and a month)."""
+    if not periods:
+        return "none"
+    runs: list[list[str]] = []
+    for p in periods:
+        first = pd.Period(p.split("/")[0], "M")
+        if runs and pd.Period(runs[-1][-1].split("/")[-1], "M") + 1 == first:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    words = [period_in_words(f"{r[0].split('/')[0]}/{r[-1].split('/')[-1]}") if len(r) > 1 or "/" in r[0]
+             else period_in_words(r[0]) for r in runs]
+    return ", ".join(words) + f" ({len(periods)} {'figure' if len(periods) == 1 else 'figures'})"
+
+
 def window_shares(c: Comparison) -> str:
     """Each side's share of China's total in each window, and its change from the baseline window with the interval."""
     rows = []
     for side in SIDES:
         label = without_article(c.roles[side].label)
         base = c.shifts[side]["after"].before
-        rows.append({"Destination": label, "Window": base.window.name, "Figures used": ", ".join(map(period_in_words, base.periods)) or "none",
+        rows.append({"Destination": label, "Window": base.window.name, "Figures used": figures_used(base.periods),
                      "Share (%)": base.share, "Change on the baseline (points)": float("nan"),
                      "Interval, low": float("nan"), "Interval, high": float("nan")})
         for which in ("after", "recent"):
             shift = c.shifts[side][which]
             low, high = shift.interval
             rows.append({"Destination": label, "Window": shift.after.window.name,
-                         "Figures used": ", ".join(map(period_in_words, shift.after.periods)) or "none",
+                         "Figures used": figures_used(shift.after.periods),
                          "Share (%)": shift.after.share, "Change on the baseline (points)": shift.change,
                          "Interval, low": low, "Interval, high": high})
     return html_table(pd.DataFrame(rows), {"Share (%)": ",.1f", "Change on the baseline (points)": "+,.1f",
@@ -106,14 +132,20 @@ def _item(row: dict) -> str:
 
 
 def synthesis(c: Comparison) -> str:
-    """The record by what happened (rows) and whom it concerns (columns), each cell its items in date order."""
+    """The record by what happened, then by whom it concerns (each side, every destination), its
+    items in date order: a list, so it reads at any width. Text from the data is escaped."""
     table = c.synthesis
     columns = [c.roles["a"].label, c.roles["b"].label, ALL]
-    out = pd.DataFrame({"What happened": table["what"],
-                        **{capitalised(without_article(col)): [" · ".join(_item(i) for i in items) or "none"
-                                                                for items in table[col]]
-                           for col in columns}})
-    return html_table(out)
+    out = ['<ul class="book-synthesis">']
+    for _, row in table.iterrows():
+        parts = []
+        for col in columns:
+            items = row[col]
+            listed = "; ".join(html.escape(_item(i)) for i in items) if items else "none"
+            parts.append(f"<em>{html.escape(capitalised(without_article(col)))}</em>: {listed}")
+        out.append(f"<li><strong>{html.escape(row['what'])}.</strong> " + ". ".join(parts) + ".</li>")
+    out.append("</ul>")
+    return "\n".join(out)
 
 
 def licensing(c: Comparison, sources: pd.DataFrame) -> str:

@@ -566,6 +566,8 @@ def glue_page(page: Page, c: Comparison, title: str) -> None:
     glue_text("compare_label_a", roles["a"].label)
     glue_text("compare_label_b", roles["b"].label)
     glue_text("compare_product_name", c.product_name[:1].lower() + c.product_name[1:])
+    glue_text("compare_base_name", c.settings.base.name)
+    glue_text("compare_after_name", c.settings.after.name)
     glue_markdown("compare_windows_text", windows_text([c.settings.base, c.settings.after, c.settings.recent, c.settings.noise]))
     _series_rows(page, c)
     _coverage(g, c)
