@@ -298,7 +298,7 @@ EU_REC = text.SideRecord(EU, [], 0.0, ("China begins issuing licences to Europea
 
 def test_asymmetry_restrictions_aimed_at_one_side_only():
     assert text.asymmetry_clause(US_REC, EU_REC) == (
-        "the one concrete asymmetry in the licensing record is 2 restrictions aimed at the United States (2 January "
+        "the one concrete asymmetry in the licensing record is the restrictions aimed at the United States (2 January "
         "2025 to 22 June 2026) and none at the European Union")
     assert text.asymmetry_clause(EU_REC, US_REC).endswith("aimed at the United States (2 January 2025 to 22 June 2026) "
                                                           "and none at the European Union")
@@ -307,7 +307,8 @@ def test_asymmetry_restrictions_aimed_at_one_side_only():
 def test_asymmetry_restrictions_aimed_at_both_and_at_neither():
     both = text.SideRecord(EU, [("Review tightened", "2025-07-01")], 1.0, None)
     assert text.asymmetry_clause(US_REC, both) == (
-        "restrictions were aimed at both sides: 2 at the United States and 1 at the European Union")
+        "restrictions were aimed at both sides: at the United States (2 January 2025 to 22 June 2026) and at the "
+        "European Union (1 July 2025)")
     assert text.asymmetry_clause(EU_REC, text.SideRecord("Japan", [], 0.0, None)) == (
         "the licensing record holds no restriction aimed at either side")
 
@@ -330,7 +331,7 @@ def test_grants_to_one_side_only_and_to_neither():
 
 def test_finding_record_lists_the_one_sided_restrictions():
     assert text.finding_record(US_REC, EU_REC, None).startswith(
-        "The one concrete asymmetry in the licensing record is 2 restrictions aimed at the United States (2 January "
+        "The one concrete asymmetry in the licensing record is the restrictions aimed at the United States (2 January "
         "2025 to 22 June 2026) and none at the European Union: “28 US defence firms put on China's export control "
         "list” (2 January 2025); “MP Materials put on export control list” (22 June 2026). Licences were granted")
 
@@ -360,7 +361,7 @@ def period(period, value, yoy=None, world_yoy=None, share=None, mom=None, previo
 
 def test_period_bit_a_span_against_the_same_months_a_year_before():
     assert text.period_bit(US, "t", period("2026-01/2026-02", 994.0, -22.5, 8.2, 9.2)) == (
-        "in January to February 2026 (one figure for the two months, as GACC published them), 994.0 t, 22.5% less "
+        "in January to February 2026 (one figure for the two months, as China's customs published them), 994.0 t, 22.5% less "
         "than in January to February 2025 (China's total: +8.2%), 9.2% of China's total")
 
 
@@ -398,7 +399,7 @@ def test_newest_sentence_without_figures_after_the_last_full_year():
 def test_newest_record_sentence_branches():
     assert text.newest_record_sentence("Japan", 2026, [("Ban", "2026-01-06"), ("Entity list", "2026-02-24")],
                                        [("Nikkei: about half approved", "2026-02-08")]) == (
-        "In 2026 the record holds 2 restrictions aimed at Japan (6 January 2026 to 24 February 2026). Approval rates "
+        "In 2026 the record holds restrictions aimed at Japan (6 January 2026 to 24 February 2026). Approval rates "
         "reported for Japan: “Nikkei: about half approved” (8 February 2026).")
     assert text.newest_record_sentence("South Korea", 2026, [], []) == ""
 
@@ -409,7 +410,7 @@ def test_answer_when_the_interval_includes_no_change():
     assert text.answer_text("rare-earth magnets", shift(), US_REC, EU_REC, None) == (
         "The United States' share of China's exports of rare-earth magnets fell from 12.2% in Q1 2025 to 9.8% in "
         "July–December 2025, a change within the months' own swings (95% interval -5.8 to +1.0 points), and the one "
-        "concrete asymmetry in the licensing record is 2 restrictions aimed at the United States (2 January 2025 to "
+        "concrete asymmetry in the licensing record is the restrictions aimed at the United States (2 January 2025 to "
         "22 June 2026) and none at the European Union.")
 
 
@@ -424,7 +425,7 @@ def test_answer_when_the_figures_end_before_the_restrictions():
     japan = text.SideRecord("Japan", [("Ban", "2026-01-06"), ("Entity list", "2026-02-24")], 2.0, None)
     assert text.answer_text("magnets", None, japan, text.SideRecord("South Korea", [], 0.0, None),
                             "Japan's figures for magnets in these sources end in December 2025") == (
-        "The one concrete asymmetry in the licensing record is 2 restrictions aimed at Japan (6 January 2026 to 24 "
+        "The one concrete asymmetry in the licensing record is the restrictions aimed at Japan (6 January 2026 to 24 "
         "February 2026) and none at South Korea, but Japan's figures for magnets in these sources end in December "
         "2025, so what they did to shipments cannot be measured.")
 
@@ -546,6 +547,6 @@ def test_every_glued_number_has_its_metrics_row_and_the_prose_uses_it(small_book
     assert prose["compare_md_findings"].startswith("- **Over several months.** The United States' share of China's total fell")
     assert "- **What else moved the figures.** The baseline, Q1 2025, covers before the controls." in prose["compare_md_findings"]
     assert prose["compare_answer"].startswith("The United States' share of China's exports of rare-earth magnets fell from")
-    assert prose["compare_answer"].endswith("and the one concrete asymmetry in the licensing record is 1 restriction "
+    assert prose["compare_answer"].endswith("and the one concrete asymmetry in the licensing record is the restrictions "
                                             "aimed at the United States (1 February 2026) and none at the European Union.")
     assert glued["compare_label_b"] == EU and glued["compare_focus_words"] == "November 2025"

@@ -37,7 +37,7 @@ def shown(value, spec: str) -> str:
 
 def coverage(c: Comparison) -> str:
     """For each series: its months with a figure of their own in the chart window, the first, the
-    last, the gaps, and the months published only together (a two-month figure, kept as one)."""
+    last, the gaps, and the months known only together (a two-month figure, kept as one)."""
     rows = []
     s = c.settings
     for r in c.with_world:
@@ -52,7 +52,7 @@ def coverage(c: Comparison) -> str:
                      "First": month_words(have.index.min()) if len(have) else "—",
                      "Last": month_words(have.index.max()) if len(have) else "—",
                      "Months without a figure of their own": ", ".join(map(period_in_words, missing_spans(values))) or "none",
-                     "Of those, published together": ", ".join(together) or "none"})
+                     "Of those, known only together": ", ".join(together) or "none"})
     return html_table(pd.DataFrame(rows), {"Months with a figure of their own": ",.0f"})
 
 

@@ -379,16 +379,18 @@ class SideRecord:
 
 
 def asymmetry_clause(a: SideRecord, b: SideRecord) -> str:
-    """Which side, if any, the record's restrictions were aimed at (no leading capital, no full stop)."""
+    """Which side, if any, the record's restrictions were aimed at, and when (no leading capital,
+    no full stop). Not how many: several reports can describe one measure, so a count of items
+    says how much was gathered, not what China did."""
+    def span(side: SideRecord) -> str:
+        return date_span(side.restricted[0][1], side.restricted[-1][1])
+
     if a.n_restricted and b.n_restricted:
-        return (f"restrictions were aimed at both sides: {a.n_restricted:,.0f} at {a.label} and "
-                f"{b.n_restricted:,.0f} at {b.label}")
+        return f"restrictions were aimed at both sides: at {a.label} ({span(a)}) and at {b.label} ({span(b)})"
     for one, other in ((a, b), (b, a)):
         if one.n_restricted:
-            span = date_span(one.restricted[0][1], one.restricted[-1][1])
-            return (f"the one concrete asymmetry in the licensing record is {one.n_restricted:,.0f} "
-                    f"{plural(one.n_restricted, 'restriction', 'restrictions')} aimed at {one.label} ({span}) and none "
-                    f"at {other.label}")
+            return (f"the one concrete asymmetry in the licensing record is the restrictions aimed at {one.label} "
+                    f"({span(one)}) and none at {other.label}")
     return "the licensing record holds no restriction aimed at either side"
 
 
@@ -456,7 +458,7 @@ def period_bit(label: str, unit: str, p: PeriodWords) -> str:
     """'in March 2026, 406.0 t, 30.5% less than in March 2025 (China's total: -1.6%)' and the month before."""
     months = months_of(p.period)
     when, before = period_in_words(p.period), period_in_words(year_before(p.period))
-    text = f"in {when}" + (" (one figure for the two months, as GACC published them)" if len(months) > 1 else "")
+    text = f"in {when}" + (" (one figure for the two months, as China's customs published them)" if len(months) > 1 else "")
     text += f", {p.value:,.1f} {unit}"
     if p.yoy is not None:
         text += (f", {abs(p.yoy):,.1f}% {'less' if p.yoy < 0 else 'more'} than in {before}"
@@ -493,8 +495,8 @@ def newest_record_sentence(label: str, year: int, restricted: list[tuple[str, st
     record's synthesis lists them), and the approval rates reported for it."""
     if not restricted and not approvals:
         return ""
-    text = (f"In {year} the record holds {len(restricted)} {plural(len(restricted), 'restriction', 'restrictions')} "
-            f"aimed at {label} ({date_span(restricted[0][1], restricted[-1][1])})." if restricted else "")
+    text = (f"In {year} the record holds restrictions aimed at {label} "
+            f"({date_span(restricted[0][1], restricted[-1][1])})." if restricted else "")
     if approvals:
         text += (" " if text else "") + f"Approval rates reported for {label}: {'; '.join(dated(approvals))}."
     return text
