@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -336,3 +339,23 @@ def test_import_into_refuses_a_result_with_problems(data_dir):
     with pytest.raises(ValueError, match="cite ct-test"):
         import_into(data_dir, comtrade(FIXTURES / "comtrade_api.json"), SOURCE)
     assert (data_dir / "observations.csv").read_bytes() == before
+
+
+def test_rebook_import_refuses_a_file_over_the_limit_and_writes_nothing(tmp_path):
+    """The limit reaches `rebook import` through its environment; nothing is kept or merged."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    download = tmp_path / "export.csv"
+    download.write_bytes((FIXTURES / "gacc_en_utf8bom.csv").read_bytes() + b"," * 2_000_000)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "REBOOK_IMPORT_LIMIT_MB": "1.5"}
+    proc = subprocess.run([sys.executable, "-m", "rare_earth_exports.cli", "import", "gacc", str(download),
+                           "--data", str(data), "--customs", str(tmp_path / "customs")],
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        f"rebook import: 1 problem(s):\n{download}:1: column '(file)': value '2.0 MB': expected a download of at "
+        "most 1.5 MB; hint: a customs query is a few MB: check this is the file you meant; if the file is right, "
+        "raise the limit in the environment of `rebook import`: REBOOK_IMPORT_LIMIT_MB=3 (megabytes)\n")
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    assert not (tmp_path / "customs").exists()

@@ -1,8 +1,9 @@
 """The comparison page's tables: coverage, shares over windows, event windows, yardsticks, the
 licensing record and its synthesis, the newest figures and events, statements, sources.
 
-Each returns escaped HTML (`present.tables.html_table`); a gap shows as an em dash, a change on a
-level under the floor as "not meaningful".
+Each returns a `present.tables.Table` for the notebook to show (its rows are the download); text
+from the data is escaped; a gap shows as an em dash, a change on a level under the floor as
+"not meaningful".
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 
 from ...core.periods import period_in_words
 from ...core.words import capitalised, date_words, month_words, without_article
-from ...present.tables import html_table, sources_table
+from ...present.tables import Table, sources, table
 from .licensing import ALL, OUTCOMES
 from .measures import SIDES, WORLD, Comparison, missing_spans
 from .newest import year_before
@@ -35,7 +36,7 @@ def shown(value, spec: str) -> str:
     return format(value, spec)
 
 
-def coverage(c: Comparison) -> str:
+def coverage(c: Comparison) -> Table:
     """For each series: its months with a figure of their own in the chart window, the first, the
     last, the gaps, and the months known only together (a two-month figure, kept as one)."""
     rows = []
@@ -53,25 +54,26 @@ def coverage(c: Comparison) -> str:
                      "Last": month_words(have.index.max()) if len(have) else "—",
                      "Months without a figure of their own": ", ".join(map(period_in_words, missing_spans(values))) or "none",
                      "Of those, known only together": ", ".join(together) or "none"})
-    return html_table(pd.DataFrame(rows), {"Months with a figure of their own": ",.0f"})
+    return table("coverage", "What the figures cover", pd.DataFrame(rows), {"Months with a figure of their own": ",.0f"})
 
 
 def _change(pct: float, floored: bool) -> str:
     return NOT_MEANINGFUL if floored else shown(pct, "+,.1f")
 
 
-def event_windows(table: pd.DataFrame) -> str:
+def event_windows(windows: pd.DataFrame, name: str, label: str) -> Table:
     """An `event_comparisons` table: event (its name up to any colon), window, sides, months used,
     changes (or "not meaningful" on a level under the floor), gap."""
+    t = windows
     out = pd.DataFrame({
-        "Event": [f"{date_words(d)}: {e.split(':')[0]}" for d, e in zip(table["date"], table["event"])],
-        "Months either side": table["window"],
-        "First side": table["side_a"].map(without_article), "Second side": table["side_b"].map(without_article),
-        "Months used (before → after)": table["months"].replace("", "none with both figures"),
-        "First side (%)": [_change(p, f) for p, f in zip(table["a_pct"], table["a_floor"])],
-        "Second side (%)": [_change(p, f) for p, f in zip(table["b_pct"], table["b_floor"])],
-        "Gap (points)": table["gap_pp"]})
-    return html_table(out, {"Gap (points)": "+,.1f"})
+        "Event": [f"{date_words(d)}: {e.split(':')[0]}" for d, e in zip(t["date"], t["event"])],
+        "Months either side": t["window"],
+        "First side": t["side_a"].map(without_article), "Second side": t["side_b"].map(without_article),
+        "Months used (before → after)": t["months"].replace("", "none with both figures"),
+        "First side (%)": [_change(p, f) for p, f in zip(t["a_pct"], t["a_floor"])],
+        "Second side (%)": [_change(p, f) for p, f in zip(t["b_pct"], t["b_floor"])],
+        "Gap (points)": t["gap_pp"]})
+    return table(name, label, out, {"Gap (points)": "+,.1f"})
 
 
 def figures_used(periods: tuple[str, ...]) -> str:
@@ -91,7 +93,7 @@ def figures_used(periods: tuple[str, ...]) -> str:
     return ", ".join(words) + f" ({len(periods)} {'figure' if len(periods) == 1 else 'figures'})"
 
 
-def window_shares(c: Comparison) -> str:
+def window_shares(c: Comparison) -> Table:
     """Each side's share of China's total in each window, and its change from the baseline window with the interval."""
     rows = []
     for side in SIDES:
@@ -107,11 +109,12 @@ def window_shares(c: Comparison) -> str:
                          "Figures used": figures_used(shift.after.periods),
                          "Share (%)": shift.after.share, "Change on the baseline (points)": shift.change,
                          "Interval, low": low, "Interval, high": high})
-    return html_table(pd.DataFrame(rows), {"Share (%)": ",.1f", "Change on the baseline (points)": "+,.1f",
-                                           "Interval, low": "+,.1f", "Interval, high": "+,.1f"})
+    return table("window-shares", "Each side's share of China's total over the named windows", pd.DataFrame(rows),
+                 {"Share (%)": ",.1f", "Change on the baseline (points)": "+,.1f", "Interval, low": "+,.1f",
+                  "Interval, high": "+,.1f"})
 
 
-def yardsticks(c: Comparison) -> str:
+def yardsticks(c: Comparison) -> Table:
     """Every yardstick's ordinary changes: how many, their spread, and whether it is used (enough
     changes, and the seasonal rule followed)."""
     rows = []
@@ -121,8 +124,8 @@ def yardsticks(c: Comparison) -> str:
                 else "yes" if sw.n >= c.settings.min_changes else "no: too few changes")
         rows.append({"Yardstick": y.name, "Months": period_in_words(y.window), "Changes": sw.n, "Mean": sw.mean,
                      "Standard deviation": sw.std, "Smallest": sw.min, "Largest": sw.max, "Used": used})
-    return html_table(pd.DataFrame(rows), {"Changes": ",.0f", "Mean": "+,.1f", "Standard deviation": ",.1f",
-                                           "Smallest": "+,.1f", "Largest": "+,.1f"})
+    return table("yardsticks", "Ordinary month-to-month changes", pd.DataFrame(rows), {
+        "Changes": ",.0f", "Mean": "+,.1f", "Standard deviation": ",.1f", "Smallest": "+,.1f", "Largest": "+,.1f"})
 
 
 def _item(row: dict) -> str:
@@ -131,9 +134,10 @@ def _item(row: dict) -> str:
             + (" [scheduled]" if row["status"] == "scheduled" else ""))
 
 
-def synthesis(c: Comparison) -> str:
+def synthesis(c: Comparison) -> Table:
     """The record by what happened, then by whom it concerns (each side, every destination), its
-    items in date order: a list, so it reads at any width. Text from the data is escaped."""
+    items in date order: a list, so it reads at any width (the download has one row per item).
+    Text from the data is escaped."""
     table = c.synthesis
     columns = [c.roles["a"].label, c.roles["b"].label, ALL]
     out = ['<ul class="book-synthesis">']
@@ -145,30 +149,36 @@ def synthesis(c: Comparison) -> str:
             parts.append(f"<em>{html.escape(capitalised(without_article(col)))}</em>: {listed}")
         out.append(f"<li><strong>{html.escape(row['what'])}.</strong> " + ". ".join(parts) + ".</li>")
     out.append("</ul>")
-    return "\n".join(out)
-
-
-def licensing(c: Comparison, sources: pd.DataFrame) -> str:
-    """Every item of the record, folded: date, whom it concerns, who said or did it, what happened,
-    term, status; then its sources."""
     record = c.record
-    table = pd.DataFrame({"Date": record["date"].map(date_words), "Concerns": record["side"].map(without_article),
-                          "Who": record["who"], "What happened": record["outcome"].map(OUTCOMES),
-                          "Runs (months)": record["months"],
-                          "Runs to": [date_words(e) if e else "—" for e in record["expires"]],
-                          "Status": record["status"], "Event": record["title"]})
-    return ("<details><summary>Every item of the record</summary>" + html_table(table, {"Runs (months)": ",.0f"})
-            + "</details>" + sources_below(record["source_ids"], sources))
+    rows = pd.DataFrame({"What happened": record["outcome"].map(OUTCOMES), "Concerns": record["side"].map(without_article),
+                         "Date": record["date"], "Event": record["title"], "Runs to": record["expires"],
+                         "Status": record["status"], "source_ids": record["source_ids"]})
+    return Table("licensing-synthesis", "The licensing record by what happened", rows, "\n".join(out))
 
 
-def statements(c: Comparison, sources: pd.DataFrame) -> str:
-    """What was said about either side, in date order, and its sources."""
+def licensing(c: Comparison) -> Table:
+    """Every item of the record, folded: date, whom it concerns, who said or did it, what happened,
+    term, status."""
+    record = c.record
+    shown_rows = pd.DataFrame({"Date": record["date"].map(date_words), "Concerns": record["side"].map(without_article),
+                               "Who": record["who"], "What happened": record["outcome"].map(OUTCOMES),
+                               "Runs (months)": record["months"],
+                               "Runs to": [date_words(e) if e else "—" for e in record["expires"]],
+                               "Status": record["status"], "Event": record["title"]})
+    t = table("licensing-record", "Every item of the record", shown_rows, {"Runs (months)": ",.0f"})
+    t.folded = True
+    return t
+
+
+def statements(c: Comparison) -> Table:
+    """What was said about either side, in date order."""
     said = c.said
-    return html_table(pd.DataFrame({"Date": said["date"].map(date_words), "Concerns": said["side"].map(without_article),
-                                    "Who": said["who"], "Statement": said["title"]})) + sources_below(said["source_ids"], sources)
+    return table("statements", "What was said", pd.DataFrame({
+        "Date": said["date"].map(date_words), "Concerns": said["side"].map(without_article), "Who": said["who"],
+        "Statement": said["title"]}))
 
 
-def newest(c: Comparison) -> str:
+def newest(c: Comparison) -> Table:
     """The newest figures of each side and China's total: the period as published (a two-month
     figure stays one row), the same months a year before, the change, the share."""
     rows = []
@@ -182,28 +192,22 @@ def newest(c: Comparison) -> str:
                          "Change (%)": NOT_MEANINGFUL if math.isfinite(f.year_before) and not math.isfinite(yoy)
                          else shown(yoy, "+,.1f"),
                          "Share of China's total (%)": f.share if r != WORLD else float("nan")})
-    if not rows:
-        return "<p>No figure after the last full year.</p>"
-    return html_table(pd.DataFrame(rows), {"Months": ",.0f", f"Exports ({c.unit})": ",.1f", f"Then ({c.unit})": ",.1f",
-                                           "Share of China's total (%)": ",.1f"})
+    columns = ["Destination", "Period", "Months", f"Exports ({c.unit})", "Same months a year before", f"Then ({c.unit})",
+               "Change (%)", "Share of China's total (%)"]
+    return table("newest", "The newest figures, like with like", pd.DataFrame(rows, columns=columns),
+                 {"Months": ",.0f", f"Exports ({c.unit})": ",.1f", f"Then ({c.unit})": ",.1f",
+                  "Share of China's total (%)": ",.1f"})
 
 
-def newest_events(c: Comparison, sources: pd.DataFrame) -> str:
-    """Every event of the newest year concerning a side (or every destination), scheduled ones
-    marked, and the sources of the newest figures and events."""
+def newest_events(c: Comparison) -> Table:
+    """Every event of the newest year concerning a side (or every destination), scheduled ones marked."""
     ev = c.recent_events
     status = ["scheduled: the sources do not report what happened" if s == "scheduled" else s for s in ev["status"]]
-    return html_table(pd.DataFrame({"Date": ev["date"].map(date_words), "Concerns": ev["side"].map(without_article),
-                                    "Who": ev["who"], "Kind": ev["kind"].map(KIND_WORDS), "Status": status,
-                                    "Event": ev["title"]})) + sources_below(
-        c.span_source_ids([*SIDES, WORLD]) + list(ev["source_ids"]), sources)
+    return table("newest-events", "Events of the newest months", pd.DataFrame({
+        "Date": ev["date"].map(date_words), "Concerns": ev["side"].map(without_article), "Who": ev["who"],
+        "Kind": ev["kind"].map(KIND_WORDS), "Status": status, "Event": ev["title"]}))
 
 
-def sources_below(source_ids, sources: pd.DataFrame) -> str:
-    """The sources table of a chart or table, folded so the page stays readable."""
-    return "<details><summary>Sources of the figures above</summary>" + sources_table(source_ids, sources) + "</details>"
-
-
-def all_sources(c: Comparison, sources: pd.DataFrame) -> str:
-    """Every page behind the figures, events and statements on the page."""
-    return sources_table(c.all_source_ids, sources)
+def all_sources(c: Comparison, sources_frame: pd.DataFrame) -> Table:
+    """Every page behind the figures, events and statements on the page, shown open."""
+    return sources("all-sources", c.all_source_ids, sources_frame, "Every source on this page", folded=False)

@@ -560,8 +560,9 @@ class _Numbers:
         return self.page.glue(key, value, period, partner, self.product, metric, unit or self.unit, basis)
 
 
-def glue_page(page: Page, c: Comparison, title: str) -> None:
-    """Glue every number and sentence of the page; every number also becomes a metrics row."""
+def glue_page(page: Page, c: Comparison, title: str) -> Page:
+    """Glue every number and sentence of the page; every number also becomes a metrics row of
+    `page`, which it returns for the notebook to publish in its last cell."""
     g = _Numbers(page, c)
     roles = c.roles
     glue_text("compare_title", title)
@@ -580,6 +581,7 @@ def glue_page(page: Page, c: Comparison, title: str) -> None:
     records = _record(g, c)
     newest = _newest(g, c, records)
     _findings(g, c, after_index, shifts, one_month, records, newest)
+    return page
 
 
 def _series_rows(page: Page, c: Comparison) -> None:

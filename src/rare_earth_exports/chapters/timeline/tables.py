@@ -6,7 +6,15 @@ import html
 
 import pandas as pd
 
+from ...present.tables import Table
+from .charts import event_rows
 from .events import actors_of
+
+
+def events_table(events: pd.DataFrame, sources: pd.DataFrame) -> Table:
+    """The timeline table, with its rows for download."""
+    return Table("all-events", "All events", event_rows(events.sort_values(["date", "event_id"])),
+                 timeline_table(events, sources))
 
 
 def timeline_table(events: pd.DataFrame, sources: pd.DataFrame, table_id: str = "events") -> str:
