@@ -544,7 +544,7 @@ def test_every_reference_in_the_prose_is_glued_and_every_number_is_one_metrics_r
     rows, end = SCENARIOS[scenario]
     p = measured(tmp_path, rows, end=end)
     text.glue_page(p, page_of(p))
-    blocks = {k: glued[k].data for k in ("collapse_md_findings", "collapse_md_collapse", "collapse_md_recovery",
+    blocks = {k: str(glued[k]) for k in ("collapse_md_findings", "collapse_md_collapse", "collapse_md_recovery",
                                          "collapse_md_cost", "collapse_md_swings")}
     assert blocks["collapse_md_collapse"] == text.collapse_prose(p) and blocks["collapse_md_cost"] == text.cost_prose(p)
     metrics = metrics_rows(glued)

@@ -334,7 +334,7 @@ def test_what_changed_when_the_wider_share_is_no_larger_and_the_first_share_did_
 def test_every_reference_is_glued_and_every_number_is_one_metrics_row(tmp_path, glued, europe):
     pg = page(tmp_path, europe=europe)
     g = glue(pg, glued)
-    blocks = [g[k].data for k in g if k.startswith("dest_md_")]
+    blocks = [str(g[k]) for k in g if k.startswith("dest_md_")]
     assert {k for k in g if k.startswith("dest_md_")} == {"dest_md_overview", "dest_md_latest", "dest_md_USA",
                                                             "dest_md_EU27", "dest_md_DEU"}
     metrics = pd.DataFrame(json.loads(g[METRICS_KEY]))
@@ -349,7 +349,7 @@ def test_every_reference_is_glued_and_every_number_is_one_metrics_row(tmp_path, 
 def test_a_section_whose_destination_no_longer_qualifies_says_so(tmp_path, glued):
     pg = page(tmp_path, WORLD + USA + EU27)
     g = glue(pg, glued)
-    assert g["dest_md_DEU"].data == "This destination no longer has enough monthly figures of its own for a section."
+    assert g["dest_md_DEU"] == "This destination no longer has enough monthly figures of its own for a section."
 
 
 # --- table and charts -------------------------------------------------------------------------------------
