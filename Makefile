@@ -35,10 +35,17 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
-# Build times, a full-scale customs extract and page weight, in a temporary copy (minutes).
+# Build times, a full-scale customs extract, page weight and Lighthouse, in a temporary copy (minutes).
 # BENCH="--runs 5" or "--skip-build" or "--rows 1000000" passes options; see benchmarks/RESULTS.md.
+# Lighthouse (pinned in benchmarks/lighthouse/package-lock.json) comes from npm ci, run with
+# Debian's Chromium (CHROME_PATH, default /usr/bin/chromium); never by make test.
 BENCH ?=
-bench: $(STAMP)
+LIGHTHOUSE := benchmarks/lighthouse/node_modules/.package-lock.json
+$(LIGHTHOUSE): benchmarks/lighthouse/package.json benchmarks/lighthouse/package-lock.json
+	npm ci --prefix benchmarks/lighthouse --ignore-scripts --no-audit --no-fund
+	touch $@
+
+bench: $(STAMP) $(LIGHTHOUSE)
 	$(BIN)/python benchmarks/run.py $(BENCH)
 
 validate: $(STAMP)

@@ -1,49 +1,24 @@
 """What a reader downloads: every page of the built site, its scripts and its chart data.
 
 For each HTML page: its bytes; the JavaScript it loads (local `<script src>` files plus inline
-scripts); and each chart's `vegaEmbed` specification, with the rows and columns of the data it
+scripts, raw and gzipped, read by `rare_earth_exports.build.weight`, which also holds the budgets
+`make test` enforces); and each chart's `vegaEmbed` specification, with the rows and columns of the data it
 embeds. A column that no part of the specification names (encoding, tooltip, transform) is
 weight the chart does not need: the page should aggregate or select before charting.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
+
+from rare_earth_exports.build import weight
 
 EMBED = re.compile(r'vegaEmbed\("#([^"]+)",\s*')
 DATUM = re.compile(r"datum(?:\.([A-Za-z_]\w*)|\[['\"]([^'\"]+)['\"]\])")
 FIELD_KEYS = {"field", "fields", "groupby", "fold", "key", "lookup", "on"}
-
-
-class _Scripts(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.sources: list[str] = []
-        self.inline: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "script":
-            attrs = dict(attrs)
-            if attrs.get("src"):
-                self.sources.append(attrs["src"])
-            else:
-                self._in_script = True
-                self.inline.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script:
-            self.inline[-1] += data
 
 
 @dataclass
@@ -63,6 +38,8 @@ class PageWeight:
     js_files_bytes: int
     js_inline_bytes: int
     js_gzip_bytes: int  # the same scripts compressed, as a web server would send them
+    js_budget: int      # gzipped bytes the page may load (more with charts)
+    loads_vega: bool
     external_scripts: list[str] = field(default_factory=list)
     scripts: dict[str, int] = field(default_factory=dict)  # local script file -> bytes
     charts: list[Chart] = field(default_factory=list)
@@ -114,32 +91,12 @@ def charts_of(text: str) -> list[Chart]:
     return charts
 
 
-@lru_cache(maxsize=None)
-def _gzip_size(path: Path) -> int:
-    return len(gzip.compress(path.read_bytes(), 6, mtime=0))
-
-
 def page_weights(site: Path) -> list[PageWeight]:
     pages = []
-    for path in sorted(site.rglob("*.html")):
-        rel = path.relative_to(site)
-        if rel.parts[0].startswith("_"):  # theme fragments, not pages
-            continue
+    for path in weight.site_pages(site):
         text = path.read_text(encoding="utf-8")
-        parser = _Scripts()
-        parser.feed(text)
-        files, gzipped, external, scripts = 0, 0, [], {}
-        for src in parser.sources:
-            if re.match(r"^[a-z]+:|^//", src):
-                external.append(src)
-                continue
-            target = (path.parent / src.split("?")[0].split("#")[0]).resolve()
-            if target.is_file():
-                scripts[target.relative_to(site.resolve()).as_posix()] = target.stat().st_size
-                files += target.stat().st_size
-                gzipped += _gzip_size(target)
-        inline = [s.encode("utf-8") for s in parser.inline]
-        gzipped += sum(len(gzip.compress(s, 6, mtime=0)) for s in inline if s)
-        pages.append(PageWeight(rel.as_posix(), len(text.encode("utf-8")), files, sum(map(len, inline)),
-                                gzipped, external, scripts, charts_of(text)))
+        js = weight.page_scripts(site, path)
+        files = {s.source: s.raw_bytes for s in js.scripts if s.source != "inline"}
+        pages.append(PageWeight(js.page, len(text.encode("utf-8")), sum(files.values()), js.inline_bytes,
+                                js.gzip_bytes, js.budget, js.loads_vega, js.external, files, charts_of(text)))
     return pages

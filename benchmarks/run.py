@@ -3,6 +3,9 @@
     make bench                      # or: python benchmarks/run.py [--runs 3] [--skip-build] [--rows N]
 
 Prints a Markdown report (machine, load, medians of --runs runs, each target met or missed).
+The pages' weight is read from the built site; Lighthouse then loads the home page and a chart
+page as a phone on a slow network would (benchmarks/lighthouse.py; Node.js and npm needed,
+`make bench` installs Lighthouse with `npm ci`; `--skip-lighthouse` without them).
 Builds run in a temporary copy of the project (the files git tracks), so the working tree is
 never touched; the generated extract lives in the same temporary folder and is deleted after.
 A measurement, not a test: nothing here fails because the machine is slow.
@@ -27,11 +30,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import build_times  # noqa: E402
+import lighthouse  # noqa: E402
 import page_weight  # noqa: E402
 import scale  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-TARGETS = {"noop_speedup": 5.0, "reference_speedup": 1.5, "scale_seconds": 60.0, "scale_peak_bytes": 4 * 1024**3}
+TARGETS = {"noop_speedup": 5.0, "reference_speedup": 1.5, "scale_seconds": 60.0, "scale_peak_bytes": 4 * 1024**3,
+           "lighthouse_score": 95}
 LOADS: list[float] = []    # 1-minute load average before each measurement (includes our own builds)
 OTHERS: list[float] = []   # cores busy with other processes during each measurement
 
@@ -125,7 +130,8 @@ def bench_builds(tmp: Path, runs: int, jobs: int, copies: int, git_ref: str | No
     build_times.make_cold(work)
     out["steps_cold"] = observed(build_times.build_steps, work, jobs)
     out["steps_noop"] = observed(build_times.build_steps, work, jobs)
-    out["site"] = page_weight.page_weights(work / "_build" / "html")
+    out["site_dir"] = work / "_build" / "html"
+    out["site"] = page_weight.page_weights(out["site_dir"])
     return out
 
 
@@ -146,7 +152,7 @@ def verdict(ok: bool | None) -> str:
 
 
 def report(args, info: dict, load_before, load_after, builds: dict | None, extract: dict | None,
-           site: list | None) -> str:
+           site: list | None, scores: list | None = None, no_scores: str = "") -> str:
     lines = ["# Benchmark run", "",
              f"- command: `{' '.join(['python', 'benchmarks/run.py'] + sys.argv[1:])}`"
              + (" (what `make bench` runs)" if len(sys.argv) == 1 else ""),
@@ -159,7 +165,10 @@ def report(args, info: dict, load_before, load_after, builds: dict | None, extra
              "(includes the benchmark's own previous step)",
              f"- cores busy with other processes during the measurements (from /proc/stat minus this run's own CPU): "
              + (f"min {min(OTHERS):.2f}, median {median(OTHERS):.2f}, max {max(OTHERS):.2f} of {info['cores']}" if OTHERS else "not measured"),
-             f"- runs per figure: {args.runs} (medians below)", ""]
+             f"- runs per figure: {args.runs} (medians below)"]
+    if args.site:
+        lines.append(f"- site measured: {args.site} (built before this run, not by it)")
+    lines.append("")
     if median(OTHERS) > 0.25:
         lines += ["**Taken under load**: other processes shared the cores during the run (see above);",
                   "wall times are higher and noisier than on an idle machine.", ""]
@@ -219,18 +228,26 @@ def report(args, info: dict, load_before, load_after, builds: dict | None, extra
     if site:
         pages = [p for p in site if p.html_bytes > 1000]
         lines += ["## Page weight (built site)", "",
-                  "| page | HTML kB | JS kB (files + inline) | JS kB gzip | charts | chart specs kB | embedded rows | unused columns (kB) |",
-                  "|---|---:|---:|---:|---:|---:|---:|---|"]
+                  "| page | HTML kB | JS kB (files + inline) | JS kB gzip | JS budget kB gzip | Vega | charts | chart specs kB | embedded rows | unused columns (kB) |",
+                  "|---|---:|---:|---:|---:|---|---:|---:|---:|---|"]
         for p in sorted(pages, key=lambda p: -p.html_bytes):
             unused = "; ".join(f"{', '.join(c.unused)} ({c.unused_bytes / 1e3:.1f})" for c in p.charts if c.unused) or "none"
             lines.append(f"| {p.page} | {p.html_bytes / 1e3:.1f} | {p.js_bytes / 1e3:.1f} | {p.js_gzip_bytes / 1e3:.1f} | "
+                         f"{p.js_budget / 1e3:.0f} | {'yes' if p.loads_vega else 'no'} | "
                          f"{len(p.charts)} | {p.chart_bytes / 1e3:.1f} | {sum(c.rows for c in p.charts):,} | {unused} |")
         largest = max(pages, key=lambda p: p.html_bytes)
-        heaviest_js = max(pages, key=lambda p: p.js_bytes)
         waste = [(p.page, c) for p in pages for c in p.charts if c.unused]
-        lines += ["", f"- largest page: {largest.page}, {largest.html_bytes / 1e3:.1f} kB of HTML",
-                  f"- JavaScript per page: up to {heaviest_js.js_bytes / 1e6:.2f} MB ({heaviest_js.js_gzip_bytes / 1e6:.2f} MB gzip); "
-                  "the same theme and Vega files load on every page, charts or not", ""]
+        lines += ["", f"- largest page: {largest.page}, {largest.html_bytes / 1e3:.1f} kB of HTML"]
+        for label, group in (("without charts", [p for p in pages if not p.charts]), ("with charts", [p for p in pages if p.charts])):
+            if group:
+                heaviest = max(group, key=lambda p: p.js_gzip_bytes)
+                lines.append(f"- JavaScript per page {label}: up to {heaviest.js_bytes / 1e3:.1f} kB, "
+                             f"{heaviest.js_gzip_bytes / 1e3:.1f} kB gzip ({heaviest.page}; budget {heaviest.js_budget / 1e3:.0f} kB gzip)")
+                over = [p for p in group if p.js_gzip_bytes > p.js_budget or p.loads_vega != bool(p.charts)]
+                targets.append((f"pages {label} load at most {group[0].js_budget / 1e3:.0f} kB of JavaScript gzipped"
+                                + (", the Vega bundle only with a chart" if label == "without charts" else ""),
+                                f"up to {heaviest.js_gzip_bytes / 1e3:.1f} kB ({len(group)} pages)"
+                                + (f"; over: {', '.join(p.page for p in over)}" if over else ""), not over))
         shared = {}
         for p in pages:
             for name, size in p.scripts.items():
@@ -242,6 +259,16 @@ def report(args, info: dict, load_before, load_after, builds: dict | None, extra
                         "none unused" if not waste else
                         f"{len(waste)} chart(s) embed unused columns, {sum(c.unused_bytes for _, c in waste) / 1e3:.1f} kB",
                         not waste))
+    if scores or no_scores:
+        lines += ["## Lighthouse (a phone on a slow network)", ""]
+        if scores:
+            lines += lighthouse.report_lines(scores, compress=True) + [""]
+            for r in scores:
+                targets.append((f"Lighthouse performance score of {r.page} at least {TARGETS['lighthouse_score']} (mobile)",
+                                f"{r.median('score'):.0f} (runs {', '.join(f'{x.score:.0f}' for x in r.runs)})",
+                                r.median("score") >= TARGETS["lighthouse_score"]))
+        else:
+            lines += [f"Not measured: {no_scores}", ""]
     lines += ["## Targets", "", "| target | figure | verdict |", "|---|---|---|"]
     lines += [f"| {t} | {f} | {verdict(ok)} |" for t, f, ok in targets]
     return "\n".join(lines) + "\n"
@@ -252,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=3, help="runs per measurement; medians are reported (default 3)")
     p.add_argument("--skip-build", action="store_true", help="skip the build timings; page weight then reads _build/html")
     p.add_argument("--skip-scale", action="store_true", help="skip the extract")
+    p.add_argument("--site", type=Path, help="measure the weight and Lighthouse of this built site (a _build/html); "
+                   "implies --skip-build (default: the site the builds write, or this checkout's _build/html)")
+    p.add_argument("--skip-lighthouse", action="store_true", help="skip Lighthouse on the built pages")
+    p.add_argument("--lighthouse-pages", nargs="+", default=list(lighthouse.PAGES), metavar="PAGE",
+                   help=f"pages Lighthouse measures, relative to the site (default: {' '.join(lighthouse.PAGES)})")
     p.add_argument("--rows", type=int, default=scale.FULL_ROWS, help=f"rows of the extract (default {scale.FULL_ROWS:,})")
     p.add_argument("--jobs", type=int, default=2, help="rebook build --jobs (default 2)")
     p.add_argument("--pages", type=int, default=1, metavar="N",
@@ -265,9 +297,15 @@ def main(argv: list[str] | None = None) -> int:
     load_before = loadavg()
     tmp = Path(tempfile.mkdtemp(prefix="rebook-bench-"))
     try:
-        builds = None if args.skip_build else bench_builds(tmp, args.runs, args.jobs, args.pages, args.ref)
-        site = builds["site"] if builds else (page_weight.page_weights(REPO / "_build" / "html")
-                                              if (REPO / "_build" / "html").is_dir() else None)
+        builds = None if args.skip_build or args.site else bench_builds(tmp, args.runs, args.jobs, args.pages, args.ref)
+        site_dir = args.site or (builds["site_dir"] if builds else REPO / "_build" / "html")
+        site = page_weight.page_weights(site_dir) if site_dir.is_dir() else None
+        scores, no_scores = None, ""
+        if not args.skip_lighthouse:
+            no_scores = lighthouse.available() or ("" if site else f"no built site in {site_dir}")
+            if not no_scores:
+                print("Lighthouse ...", file=sys.stderr)
+                scores = observed(lighthouse.measure, site_dir, args.lighthouse_pages, args.runs)
         extract = None if args.skip_scale else bench_scale(tmp, args.runs, args.rows)
     finally:
         if args.keep:
@@ -275,12 +313,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     load_after = loadavg()
-    text = report(args, info, load_before, load_after, builds, extract, site)
+    text = report(args, info, load_before, load_after, builds, extract, site, scores, no_scores)
     print(text)
     if args.json:
         raw = {"machine": info, "load_before": load_before, "load_after": load_after, "loads": LOADS, "others": OTHERS,
-               "builds": {k: v for k, v in (builds or {}).items() if k != "site"},
-               "extract": extract, "site": [p.__dict__ | {"charts": [c.__dict__ for c in p.charts]} for p in site or []]}
+               "builds": {k: v for k, v in (builds or {}).items() if k not in ("site", "site_dir")},
+               "extract": extract, "site": [p.__dict__ | {"charts": [c.__dict__ for c in p.charts]} for p in site or []],
+               "lighthouse": [{"page": r.page, "runs": [x.__dict__ for x in r.runs]} for r in scores or []]}
         args.json.write_text(json.dumps(raw, indent=1, default=str))
     return 0
 

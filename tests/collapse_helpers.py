@@ -5,14 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from rare_earth_exports.chapters.collapse.measures import PageMeasures, page_measures
+from rare_earth_exports.core.conventions import Window
 from rare_earth_exports.core.load import BookData
 from rare_earth_exports.present.page import Page
 
 from series_helpers import observations
 
 CONTROL = "2025-04-04"
-WINDOWS = {"base": ("2024-01", "2024-12"), "alt": ("2025-01", "2025-03")}
-RULE = {"product": "magnets", "min_months": 3, "since": "2025-01", "exclude": ["WLD"]}
+YEAR = Window("2024", "2024-01", "2024-12", "the last full year before the controls")
+QUARTER = Window("Q1 2025", "2025-01", "2025-03", "the three months before the controls")
+WINDOWS = {"base": YEAR, "alt": QUARTER}
+FLOORS = {"t": 10.0}
 NAMES = {"WLD": "All destinations", "USA": "United States", "DEU": "Germany", "JPN": "Japan"}
 
 # The world series of test_recovery: a 2024 total, then January to August 2025, low in May.
@@ -37,20 +40,29 @@ def small_world(usa: bool = True) -> list[tuple]:
     return rows + (monthly("USA", "2025-01", USA_2025) if usa else [])
 
 
-def book(obs: pd.DataFrame) -> BookData:
+def book(obs: pd.DataFrame, events: pd.DataFrame | None = None, sources: pd.DataFrame | None = None) -> BookData:
     """A data package of `obs` with the product and partner names the pages use."""
-    return BookData(observations=obs, prices=pd.DataFrame(), events=pd.DataFrame(), sources=pd.DataFrame(),
+    return BookData(observations=obs, prices=pd.DataFrame(), events=events if events is not None else pd.DataFrame(),
+                    sources=sources if sources is not None else pd.DataFrame({"source_id": [], "published": []}),
                     products=pd.DataFrame({"product": ["magnets"], "name": ["Rare-earth permanent magnets"]}),
                     partners=pd.DataFrame({"partner": list(NAMES), "name": list(NAMES.values())}),
                     reconciliation=pd.DataFrame())
 
 
-def measured(tmp_path, rows: list[tuple], partner: str = "WLD", end: str = "2025-08", windows=None) -> PageMeasures:
-    """The page of `partner` from 2024-01 to `end`, controls on 4 April 2025, January and February seasonal."""
+def measured(tmp_path, rows: list[tuple], partner: str = "WLD", end: str = "2025-08", windows=None,
+             floors=None) -> PageMeasures:
+    """The page of `partner` from 2024-01 to `end`, controls on 4 April 2025, January and February
+    seasonal, the 2024 pattern, a floor of 10 t."""
     obs = observations(tmp_path, rows)
-    return page_measures(book(obs), "magnets", partner, CONTROL, windows or WINDOWS, "2024-01", end, [1, 2], RULE)
+    return page_measures(book(obs), "magnets", partner, CONTROL, windows or WINDOWS, YEAR, "2024-01", end, [1, 2],
+                         FLOORS if floors is None else floors)
 
 
 def page_of(p: PageMeasures) -> Page:
-    """The page the build would give this series: the chapter page, or its destination's page."""
-    return Page(chapter="collapse", page="collapse" if p.world else f"destinations/{p.partner}")
+    return Page(chapter="collapse", page="collapse")
+
+
+# 2024 as a total, 2025 month by month (May on 5 t: a base under the floor), January-February 2026
+# published as one figure, and March 2026.
+SPAN_ROWS = [("2024", "WLD", 1200), *monthly("WLD", "2025-01", [100, 60, 110, 50, 5, 60, 105, 95, 100, 100, 100, 100]),
+             ("2026-01/2026-02", "WLD", 176), ("2026-03", "WLD", 99)]

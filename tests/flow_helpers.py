@@ -59,7 +59,8 @@ def flow_data(tmp_path) -> BookData:
     (tmp_path / "prices.csv").write_text("\n".join([PRICE_COLUMNS, *quotes]) + "\n", encoding="utf-8")
     sources = pd.DataFrame({"source_id": ["cu-1", "mo-1", "re-1", "el-1", "pa-1", "pc-1", "ev-1"],
                             "publisher": ["customs.example", "monthly.example", "re.example", "elements.example",
-                                          "europe.example", "china.example", "events.example"]})
+                                          "europe.example", "china.example", "events.example"],
+                            "originator": ["China customs"] * 4 + [""] * 3})
     products = pd.DataFrame({"product": ["magnets", "rare_earths", "dysprosium", "terbium", "yttrium", "dy_oxide", "y_oxide",
                                          "nd_oxide"],
                              "name": ["Rare-earth permanent magnets", "Rare earths (GACC headline category)", "Dysprosium products",

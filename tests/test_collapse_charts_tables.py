@@ -9,7 +9,7 @@ import pytest
 
 from rare_earth_exports.chapters.collapse import charts, tables
 
-from collapse_helpers import measured, small_world
+from collapse_helpers import SPAN_ROWS, measured, monthly, small_world
 
 
 class Cells(HTMLParser):
@@ -36,66 +36,82 @@ def cells(html: str) -> list[list[str]]:
     return parser.rows
 
 
-def test_monthly_table_lists_months_with_a_figure_and_an_index_per_usable_baseline(tmp_path):
-    rows = cells(tables.monthly_table(measured(tmp_path, small_world())))
-    assert rows[0] == ["Month", "Exports (t)", "Figure", "Month on month (%)", "Year on year (%)",
-                       "Index, 2024 = 100", "Index, January to March 2025 = 100"]
-    assert [r[0] for r in rows[1:]] == ["Jan 2025", "Feb 2025", "Mar 2025", "Apr 2025", "May 2025", "Jun 2025",
-                                        "Jul 2025", "Aug 2025"]  # 2024 has only its total
-    assert rows[5] == ["May 2025", "20.0", "reported", "-60.0", "—", "20.0", "22.2"]
-    assert rows[1][3] == "—"  # December 2024 has no figure: no change into January
+def test_monthly_table_keeps_a_two_month_total_whole_and_says_why_a_change_is_missing(tmp_path):
+    t = tables.monthly_table(measured(tmp_path, SPAN_ROWS, end="2026-03"))
+    rows = cells(t.markup)
+    assert t.name == "figures-as-published" and t.data["Period"].tolist()[-2:] == ["2026-01/2026-02", "2026-03"]
+    assert set(t.data["Unit"]) == {"t"} and t.data["source_ids"].iloc[-2] == "src-WLD-2026-01/2026-02"
+    assert rows[0] == ["Period", "Exports (t)", "Figure", "Month on month (%)", "Year on year (%)", "Index, 2024 = 100",
+                       "Index, Q1 2025 = 100"]
+    by_period = {r[0]: r for r in rows[1:]}
+    assert by_period["May 2025"][:5] == ["May 2025", "5.0", "reported", "-90.0", "—"]
+    assert by_period["June 2025"][3] == "not meaningful"          # on 5 t, under the 10 t floor
+    assert by_period["January to February 2026"] == [
+        "January to February 2026", "176.0", "reported", "not computable", "+10.0", "88.0", "97.8"]
+    assert by_period["March 2026"][3:5] == ["not computable", "-10.0"]
+    assert by_period["January 2025"][3] == "—"                     # December 2024 has no figure
 
 
-def test_monthly_table_of_a_destination_adds_its_share_and_no_unusable_index(tmp_path):
-    rows = cells(tables.monthly_table(measured(tmp_path, small_world(), partner="DEU")))
-    # Germany has no figure in either baseline window: no index column
-    assert rows[0] == ["Month", "Exports (t)", "Figure", "Month on month (%)", "Year on year (%)",
-                       "Share of China's total (%)"]
-    assert rows[1:] == [["Apr 2025", "5.0", "reported", "—", "—", "10.0"],
-                        ["Jun 2025", "12.0", "reported", "—", "—", "20.0"],
-                        ["Aug 2025", "19.0", "reported", "—", "—", "20.0"]]
-
-
-def test_destinations_table_says_when_the_trough_is_not_pinned(tmp_path):
-    rows = cells(tables.destinations_table(measured(tmp_path, small_world())))
-    assert rows[0] == ["Destination", "Months with a figure", "Lowest after the controls (t)", "Trough pinned",
-                       "Newest (t)", "Share before (%)", "Share after (%)"]
-    assert rows[1] == ["Germany", "3", "5.0 in Apr 2025", "no", "19.0 in Aug 2025", "—", "17.6"]  # 36 / 205
-    assert rows[2] == ["United States", "8", "2.0 in May 2025", "yes", "19.0 in Aug 2025", "10.0", "16.1"]
-
-
-def test_destinations_table_is_empty_on_a_destination_page(tmp_path):
-    assert cells(tables.destinations_table(measured(tmp_path, small_world(), partner="USA")))[1:] == []
-
-
-def test_monthly_chart_cites_its_months_and_the_total_behind_its_baseline(tmp_path):
+def test_the_pattern_and_cost_tables(tmp_path):
     p = measured(tmp_path, small_world())
-    assert charts.monthly_source_ids(p) == sorted(["src-WLD-2024", *(f"src-WLD-2025-{k:02d}" for k in range(1, 9))])
-    p = measured(tmp_path, small_world(), partner="DEU")  # no usable baseline: its months only
-    assert charts.monthly_source_ids(p) == ["src-DEU-2025-04", "src-DEU-2025-06", "src-DEU-2025-08"]
+    assert cells(tables.pattern_table(p).markup)[1:] == [["January to December", "1,200", "100", "100.0"]]
+    cost = cells(tables.cost_table(p).markup)
+    assert cost[0] == ["Baseline", "Mean month (t)", "Seasonally adjusted (t)", "Regained", "Shortfall to then (t)",
+                       "Shortfall to August 2025 (t)"]
+    assert cost[1:] == [["2024", "100", "100", "July 2025", "165", "170"], ["Q1 2025", "90", "90", "July 2025", "125", "120"]]
 
 
-def test_monthly_chart_draws_a_rule_per_usable_baseline(tmp_path):
-    events = pd.DataFrame({"kind": ["control"], "month": [pd.Period("2025-04", "M")], "affects": ["magnets"],
-                           "day": [pd.Timestamp("2025-04-04")], "title": ["Controls"], "date": ["2025-04-04"]})
-    spec = charts.monthly_chart(measured(tmp_path, small_world()), events).to_dict()
-    rules = [layer for layer in spec["layer"] if "strokeDash" in layer.get("encoding", {})
-             and layer["encoding"]["strokeDash"].get("field") == "baseline"]
-    assert len(rules) == 1
-    data = spec["datasets"][rules[0]["data"]["name"]]
-    assert data == [{"baseline": "2024 mean", "value": 100.0}, {"baseline": "January to March 2025 mean", "value": 90.0}]
-    assert spec["title"]["text"] == "China's exports of rare-earth permanent magnets: All destinations"
-    spec = charts.monthly_chart(measured(tmp_path, small_world(), partner="DEU"), events).to_dict()
-    assert not any("strokeDash" in layer.get("encoding", {}) and layer["encoding"]["strokeDash"].get("field") == "baseline"
-                   for layer in spec["layer"])
+def test_no_pattern_table_without_a_pattern(tmp_path):
+    assert tables.pattern_table(measured(tmp_path, monthly("WLD", "2025-01", [100, 60, 110, 50]))) is None
 
 
-def test_small_multiples_put_the_world_first_and_cite_every_panel(tmp_path):
+EVENTS = pd.DataFrame({
+    "event_id": ["c", "s", "t"], "kind": ["control", "statement", "truce"], "actor": ["CHN", "CHN", "USA;CHN"],
+    "date": ["2025-04-04", "2025-04-04", "2025-05-12"], "title": ["Controls", "A statement", "Truce"],
+    "affects": ["magnets;all", "magnets", "tariffs;USA"], "day": pd.to_datetime(["2025-04-04", "2025-04-04", "2025-05-12"])})
+EVENTS["month"] = EVENTS["day"].dt.to_period("M")
+
+
+def layers(spec: dict) -> list[dict]:
+    """Every layer of a spec, however deeply nested."""
+    out = []
+    for layer in spec.get("layer", []):
+        out += [layer, *layers(layer)]
+    return out
+
+
+def test_the_lead_chart_draws_a_two_month_total_as_one_bar_and_marks_the_events(tmp_path):
+    p = measured(tmp_path, SPAN_ROWS, end="2026-03")
+    fig = charts.lead_chart(p, EVENTS, share=True)
+    assert (fig.name, fig.share) == ("monthly-exports", True)
+    assert [m.kind for m in fig.markers] == ["control", "truce"]   # a statement is left to the timeline
+    spec = fig.charts[0].to_dict()
+    bars = [layer for layer in layers(spec) if layer.get("mark", {}).get("type") == "rule"
+            and "x2" in layer.get("encoding", {})]
+    data = spec["datasets"][bars[0]["data"]["name"]]
+    assert [(r["period"], r["value"], r["total"]) for r in data] == [("2026-01/2026-02", 88.0, 176.0)]
+    assert fig.data["Period"].tolist()[-2:] == ["2026-01/2026-02", "2026-03"]
+    assert fig.data.iloc[-2][["Exports", "A month on average", "Published as"]].tolist() == [176.0, 88.0,
+                                                                                             "one figure for 2 months"]
+    assert fig.description.endswith("The newest figure: March 2026, 99.0 t.")
+    assert fig.title == "China's exports of rare-earth permanent magnets: All destinations"
+
+
+def test_the_cost_chart_shades_the_counterfactual_between_the_baselines(tmp_path):
     p = measured(tmp_path, small_world())
-    spec = charts.destination_panels_chart(p).to_dict()
-    assert spec["facet"]["sort"] == ["All destinations", "Germany", "United States"]
-    assert charts.panel_source_ids(p) == sorted(
-        [*(f"src-WLD-2025-{k:02d}" for k in range(1, 9)), *(f"src-USA-2025-{k:02d}" for k in range(1, 9)),
-         "src-DEU-2025-04", "src-DEU-2025-06", "src-DEU-2025-08"])
-    shares = {(r["name"], r["month"]): r["share"] for r in spec["datasets"][spec["data"]["name"]]}
-    assert shares[("United States", "2025-08")] == pytest.approx(20) and shares[("Germany", "2025-05")] is None
+    fig = charts.cost_chart(p)
+    assert fig.data["Period"].tolist() == [f"2025-{k:02d}" for k in range(4, 9)]
+    assert set(fig.data["Counterfactual from 2024"]) == {100.0} and set(fig.data["Counterfactual from Q1 2025"]) == {90.0}
+    band = [layer for layer in layers(fig.charts[0].to_dict()) if layer.get("mark", {}).get("type") == "rect"]
+    assert len(band) == 1 and "counterfactual from 2024 and Q1 2025" in fig.description
+
+
+def test_a_two_month_total_in_the_cost_chart_counts_both_months(tmp_path):
+    fig = charts.cost_chart(measured(tmp_path, SPAN_ROWS, end="2026-03"))
+    span = fig.data[fig.data["Period"] == "2026-01/2026-02"].iloc[0]
+    assert span["Counterfactual from 2024"] == 200.0          # two average months of a flat 2024
+
+
+def test_the_lead_chart_cites_every_figure_it_draws(tmp_path):
+    p = measured(tmp_path, SPAN_ROWS, end="2026-03")
+    assert "src-WLD-2026-01/2026-02" in charts.lead_source_ids(p) and "src-WLD-2024" not in charts.lead_source_ids(p)

@@ -39,3 +39,53 @@ def test_a_change_on_a_base_below_the_floor_is_not_meaningful():
     assert not meaningful_base(float("nan"), "t", floors)
     assert not meaningful_base(0.0, "kg", floors)
     assert meaningful_base(5.0, "kg", floors)            # no floor stated for kg
+
+
+# --- changes: a number, or why not -------------------------------------------------------------
+
+from rare_earth_exports.core.conventions import (NO_FIGURE, NOT_COMPUTABLE, NOT_MEANINGFUL, change,  # noqa: E402
+                                                 month_on_month, year_on_year)
+from rare_earth_exports.core.series import period_series, series_rows  # noqa: E402
+
+from series_helpers import observations  # noqa: E402
+
+
+def test_a_change_is_a_number_or_its_reason():
+    floors = {"t": 100.0}
+    assert change(353.0, 46.0, "t", floors).reason == NOT_MEANINGFUL      # US, May to June 2025
+    assert change(110.0, float("nan"), "t", floors).reason == NO_FIGURE
+    ok = change(150.0, 120.0, "t", floors)
+    assert ok.shown and ok.pct == pytest.approx(25.0) and ok.base == 120.0
+    # a two-month total is held to the floor per month: 180 t over two months is 90 t a month
+    assert change(300.0, 180.0, "t", floors, base_months=2).reason == NOT_MEANINGFUL
+    assert change(300.0, 240.0, "t", floors, base_months=2).pct == pytest.approx(25.0)
+
+
+SPANS = [("2024-11", "WLD", 100), ("2024-12", "WLD", 120), ("2025-01", "WLD", 110), ("2025-02", "WLD", 90),
+         ("2025-03", "WLD", 130), ("2025-11", "WLD", 150), ("2025-12", "WLD", 60),
+         ("2026-01/2026-02", "WLD", 240), ("2026-03", "WLD", 143), ("2026-01/2026-03", "WLD", 383)]
+
+
+def test_month_on_month_needs_two_single_months(tmp_path):
+    periods = period_series(observations(tmp_path, SPANS), "magnets", "WLD")
+    assert periods["period"].tolist() == ["2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-11",
+                                          "2025-12", "2026-01/2026-02", "2026-03"]  # the quarter overlaps: left out
+    got = dict(zip(periods["period"], month_on_month(periods, {"t": 100.0})))
+    assert got["2024-12"].pct == pytest.approx(20.0)
+    assert got["2024-11"].reason == NO_FIGURE and got["2025-11"].reason == NO_FIGURE   # October has no figure
+    assert got["2026-01/2026-02"].reason == NOT_COMPUTABLE                             # a total of two months
+    assert got["2026-03"].reason == NOT_COMPUTABLE                                     # February is inside it
+    assert got["2025-12"].pct == pytest.approx(-60.0)
+    assert dict(zip(periods["period"], month_on_month(periods, {"t": 100.0})))["2025-02"].shown
+    assert month_on_month(periods, {"t": 200.0})[3].reason == NOT_MEANINGFUL          # February on 110 t
+
+
+def test_year_on_year_compares_like_with_like(tmp_path):
+    obs = observations(tmp_path, SPANS + [("2024-01/2024-02", "WLD", 80)])
+    periods = period_series(obs, "magnets", "WLD", start="2025-01")
+    got = dict(zip(periods["period"], year_on_year(periods, series_rows(obs, "magnets", "WLD"), {"t": 100.0})))
+    assert got["2026-01/2026-02"].base == 200 and got["2026-01/2026-02"].pct == pytest.approx(20.0)  # against 110 + 90
+    assert got["2026-03"].pct == pytest.approx(10.0)
+    assert got["2025-11"].pct == pytest.approx(50.0) and got["2025-12"].pct == pytest.approx(-50.0)
+    assert got["2025-01"].reason == NOT_COMPUTABLE   # January 2024 exists only inside January-February 2024
+    assert got["2025-03"].reason == NO_FIGURE

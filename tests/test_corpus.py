@@ -1,7 +1,9 @@
-"""The bad-input corpus (tests/corpus/cases.yml), one test per case, on a fresh copy of data/.
+"""The bad-input corpus (tests/corpus/cases.yml), one test per case, on a fresh copy of data/,
+and the bad-download corpus (tests/corpus/imports.yml), one test per refused download.
 
 A harmless variant must validate and load every row (no silent drop); a broken one must stop
-validation with an error naming the file, the line, the column and the value.
+validation with an error naming the file, the line, the column and the value. A bad download
+must be refused as a whole, with the file and the line, and no row read from it.
 """
 
 from __future__ import annotations
@@ -9,19 +11,27 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 import yaml
 
 from rare_earth_exports.core.load import load_book_data
+from rare_earth_exports.curate.importers import load_reference
+from rare_earth_exports.curate.importers.comtrade import read_comtrade
+from rare_earth_exports.curate.importers.gacc import read_gacc
+from rare_earth_exports.curate.importers.limits import LIMIT_VARIABLE
 from rare_earth_exports.curate.validate import DataValidationError, validate_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "cases.yml").read_text(encoding="utf-8"))
-TABLES = ("observations", "prices", "events", "sources", "products", "partners", "reconciliation")
+IMPORT_CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "imports.yml").read_text(encoding="utf-8"))
+FIXTURES = ROOT / "tests" / "fixtures" / "importers"
+TABLES = ("observations", "prices", "events", "sources", "products", "partners", "reconciliation", "stated_percentages")
 
 
 def _render(cells: list[str], quoting: int = csv.QUOTE_MINIMAL) -> str:
@@ -162,3 +172,76 @@ def test_case(case, folder, original):
     assert str(found[0]) in str(info.value), "the message lists the error"
     assert all(e.file == label for e in errors), f"errors outside the changed file:\n{listing}"
     assert all(e.line for e in errors) or case.get("raw") == "delete", f"an error without a line:\n{listing}"
+
+
+# --- the bad-download corpus ------------------------------------------------------------------
+
+def gacc_workbook() -> bytes:
+    """A real GACC download saved as Excel: the Chinese header and one line of the fixture."""
+    book = openpyxl.Workbook()
+    book.active.append(["数据年月", "商品编码", "贸易伙伴编码", "第一数量", "第一计量单位", "美元"])
+    book.active.append([202510, 85051110, 502, 243955, "千克", 13482100])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def write_download(make: dict, path: Path) -> None:
+    """Writes the file a case describes (see the header of tests/corpus/imports.yml)."""
+    kind = make["kind"]
+    if kind == "oversize":
+        with open(path, "wb") as fh:
+            fh.truncate(make["bytes"])  # sparse: the size is real, the disk is not used
+    elif kind == "truncated_xlsx":
+        workbook = gacc_workbook()
+        path.write_bytes(workbook[:len(workbook) // 2])
+    elif kind == "zip_bomb":
+        path.write_bytes(gacc_workbook())
+        with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+            with archive.open("xl/media/padding.bin", "w", force_zip64=True) as part:
+                for _ in range(make["mb"]):
+                    part.write(bytes(10**6))
+    elif kind == "not_a_workbook":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("readme.txt", "not a workbook")
+    elif kind in ("long_line", "long_cell", "fixture"):
+        lines = (FIXTURES / make["fixture"]).read_bytes().splitlines(keepends=True)
+        if kind == "long_line":
+            lines.insert(make["line"] - 1, b"x" * make["bytes"] + b"\n")
+        elif kind == "long_cell":
+            chunk = 40_000
+            cell = b"\n".join(b"y" * chunk for _ in range(-(-make["bytes"] // chunk)))
+            lines.insert(make["line"] - 1, b'"' + cell + b'",1\n')
+        path.write_bytes(b"".join(lines))
+    else:
+        raise AssertionError(f"unknown make kind {kind!r}")
+
+
+@pytest.mark.parametrize("case", IMPORT_CASES, ids=[c["id"] for c in IMPORT_CASES])
+def test_import_case(case, tmp_path, monkeypatch):
+    path = tmp_path / case["file"]
+    write_download(case["make"], path)
+    if "limit_mb" in case:
+        monkeypatch.setenv(LIMIT_VARIABLE, str(case["limit_mb"]))
+    else:
+        monkeypatch.delenv(LIMIT_VARIABLE, raising=False)
+    partners, products = load_reference(DATA)
+    if case["format"] == "gacc":
+        result = read_gacc(path, flow="export", source_id="gacc-test", partners=partners, products=products)
+    else:
+        result = read_comtrade(path, source_id="ct-test", partners=partners, products=products)
+    want = case["fails"]
+    assert result.rows == [] and len(result.errors) == 1, result.errors
+    [problem] = result.errors
+    assert (problem.file, problem.line, problem.column) == (str(path), want["line"], want["column"])
+    assert want["says"] in str(problem), str(problem)
+
+
+def test_the_download_corpus_covers_every_way_a_file_is_refused():
+    kinds = {c["make"]["kind"] for c in IMPORT_CASES}
+    assert {"oversize", "truncated_xlsx", "zip_bomb", "long_line"} <= kinds
+    assert {c["format"] for c in IMPORT_CASES} == {"gacc", "comtrade"}
+    assert all(c.get("intent") for c in IMPORT_CASES)
+    keys = {"id", "intent", "format", "file", "make", "limit_mb", "fails"}
+    assert [c["id"] for c in IMPORT_CASES if not set(c) <= keys] == []  # a stray key is a YAML slip
+    assert len({c["id"] for c in IMPORT_CASES}) == len(IMPORT_CASES)

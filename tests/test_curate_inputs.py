@@ -13,6 +13,7 @@ from rare_earth_exports.curate.rules import CurationError
 
 FIGURES = "period,partner,product,metric,value,unit,source_url,published,quote_ref\n"
 EVENTS = "date,kind,actor,title,affects,source_url,quote_ref\n"
+PERCENTAGES = "input_file,input_line,quote_ref,stated_pct,compares,category_words,of_row_figure\n"
 
 
 def vintage(root: Path, name: str, files: dict[str, str], listed: list[dict] | None = None) -> None:
@@ -35,13 +36,14 @@ def inputs(root: Path, press, customs="sources/customs") -> Path:
 
 
 def test_files_are_read_in_the_order_the_vintages_and_their_origin_list_them(tmp_path):
-    vintage(tmp_path, "2025-12", {"b.csv": FIGURES, "a.csv": FIGURES, "e.csv": EVENTS}, listed=[
+    vintage(tmp_path, "2025-12", {"b.csv": FIGURES, "a.csv": FIGURES, "e.csv": EVENTS, "stated_percentages.csv": PERCENTAGES}, listed=[
         {"name": "b.csv", "holds": "figures"}, {"name": "e.csv", "holds": "events"}, {"name": "a.csv", "holds": "figures"},
         {"name": "stated_percentages.csv", "holds": "percentages"}])
     vintage(tmp_path, "2026-03", {"c.csv": FIGURES})
     found = load_inputs(inputs(tmp_path, ["sources/press/2025-12", "sources/press/2026-03"]), tmp_path)
     assert [p.name for p in found.press.figures] == ["b.csv", "a.csv", "c.csv"]
     assert [p.name for p in found.press.events] == ["e.csv"]
+    assert found.press.percentages == [tmp_path / "sources/press/2025-12/stated_percentages.csv"]
     assert found.customs == tmp_path / "sources" / "customs"
 
 

@@ -49,7 +49,7 @@ def test_an_import_is_kept_and_survives_re_curation(project, capsys):
     assert (entry["sha256"], entry["format"], entry["flow"], entry["period"], entry["published"]) == (
         sha256(kept), "gacc", "export", "", "2025-11-20")
     assert len(entry["imported"]) == 10
-    imported_row = f"2025-10,CHN,DEU,export,magnets,t,1118.45,reported,{entry['source_id']},\n"
+    imported_row = f"2025-10,CHN,DEU,export,magnets,t,1118.45,reported,{entry['source_id']},,China customs,,\n"
     assert imported_row in observations(project)
     after_import = {name: (project / "data" / name).read_bytes() for name in ("observations.csv", "sources.csv")}
 

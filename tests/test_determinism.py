@@ -50,8 +50,10 @@ def rebook(project: Path, *args: str) -> str:
 
 
 def outputs(project: Path, site: bool = True) -> dict[str, bytes]:
-    """The executed notebooks, metrics.csv and (with site) every file of _build/html."""
-    files = sorted((project / "book").rglob("*.ipynb")) + [project / "book/results/metrics.csv"]
+    """The executed notebooks, metrics.csv, the CSV files the pages offer and (with site) every
+    file of _build/html."""
+    files = (sorted((project / "book").rglob("*.ipynb")) + [project / "book/results/metrics.csv"]
+             + sorted(p for p in (project / "book/_static/downloads").rglob("*") if p.is_file()))
     if site:
         files += [p for p in sorted((project / "_build/html").rglob("*"))
                   if p.is_file() and p.relative_to(project / "_build/html").as_posix() not in SITE_STAMPED]
@@ -84,7 +86,8 @@ def test_two_builds_write_identical_files(builds):
 
 
 def test_a_build_writes_the_committed_notebooks_and_metrics(builds):
-    """Building leaves git status clean; if not, run `make book` and commit book/."""
+    """Building leaves git status clean (notebooks, metrics.csv, downloads); if not, run `make
+    book` and commit book/."""
     built = {k: v for k, v in builds.first.items() if not k.startswith("_build/")}
     assert sorted(built) == sorted(builds.committed)
     assert sorted(k for k in built if built[k] != builds.committed[k]) == []

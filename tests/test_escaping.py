@@ -1,5 +1,6 @@
 """Hostile text from the data files is shown as text wherever it appears: sources tables, HTML
-tables, chart titles, descriptions and tooltips; links are only http(s)."""
+tables, figure captions, descriptions, event lists, table views and tooltips; links are only
+http(s)."""
 
 import json
 import re
@@ -9,8 +10,9 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from rare_earth_exports.present import render
-from rare_earth_exports.present import series as charts
+from rare_earth_exports.present import downloads
+from rare_earth_exports.present.events import Marker
+from rare_earth_exports.present.figure import Figure, markup
 from rare_earth_exports.present.tables import html_table, sources_table
 from rare_earth_exports.chapters.timeline.events import actors_of
 from rare_earth_exports.chapters.timeline.tables import timeline_table
@@ -51,7 +53,7 @@ def hostile_sources() -> pd.DataFrame:
     rows = [{"source_id": f"s{i}", "publisher": p, "title": p, "url": "https://example.org/a?q=" + p,
              "published": p, "reliability": p} for i, p in enumerate(PAYLOADS)]
     rows += [{"source_id": f"u{i}", "publisher": "site", "title": f"bad link {i}", "url": u, "published": "",
-              "reliability": "weak"} for i, u in enumerate(BAD_URLS)]
+              "reliability": "relay"} for i, u in enumerate(BAD_URLS)]
     return pd.DataFrame(rows)
 
 
@@ -102,33 +104,43 @@ def test_timeline_table_escapes_events_and_runs_only_its_filter():
         assert text.count(payload) >= 3, "actor, title and affects cells, shown as written"
 
 
-def hostile_chart(payload: str) -> alt.Chart:
+def hostile_figure(payload: str) -> Figure:
     df = pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-02-01"]), "value": [1.0, 2.0], "note": [payload, payload]})
     chart = alt.Chart(df).mark_point().encode(x="date:T", y="value:Q", tooltip=[alt.Tooltip("note:N", title=payload)])
-    return charts.titled(chart, payload, payload, payload)
+    marker = Marker(1, "control", pd.Timestamp("2025-01-15"), 0, (("2025-01-15", payload),))
+    return Figure(name="hostile", title=payload, charts=[chart], data=df[["note", "value"]], description=payload,
+                  credit=payload, markers=[marker])
 
 
-def embedded_spec(markup: str) -> dict:
-    (script,) = Tags(markup).scripts
-    m = re.fullmatch(r'vegaEmbed\("#(chart-[0-9a-f]{12})", (.*), \{"actions": false, "renderer": "svg"\}\)'
+def embedded_spec(markup_text: str) -> dict:
+    (script,) = Tags(markup_text).scripts
+    m = re.fullmatch(r'vegaEmbed\("#(figure-hostile-1)", (.*), \{"actions": false, "renderer": "svg"\}\)'
                      r"\.catch\(function \(e\) \{ console.error\(e\); \}\);", script.strip(), re.S)
     assert m, script[:200]
     return json.loads(m.group(2))
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_chart_markup_keeps_data_inside_the_json_spec(payload):
-    spec = hostile_chart(payload).to_dict()
-    markup = render.offline_renderer(spec)["text/html"]
-    parsed = Tags(markup)
-    assert [tag for tag, _ in parsed.tags] == ["div", "script"]
-    div = parsed.tags[0][1]
-    assert set(div) == {"id", "class", "role", "aria-label"} and div["aria-label"] == payload
+def test_figure_markup_shows_text_as_text_and_keeps_data_inside_the_json_spec(payload):
+    downloads.start("collapse")
+    figure = hostile_figure(payload)
+    text = markup(figure, "../_static/downloads/collapse/hostile.csv")
+    parsed = Tags(text)
+    assert {tag for tag, _ in parsed.tags} <= {"figure", "figcaption", "span", "div", "script", "ol", "li", "p", "a",
+                                                "details", "summary", "table", "thead", "tbody", "tr", "th", "td"}
+    chart = next(attrs for tag, attrs in parsed.tags if attrs.get("class") == "book-chart")
+    assert chart["role"] == "img" and chart["aria-label"] == payload
+    assert [a["href"] for tag, a in parsed.tags if tag == "a"] == ["../_static/downloads/collapse/hostile.csv", "timeline.html"]
+    assert not any(name.startswith("on") for _, attrs in parsed.tags for name in attrs)
+    shown = parsed.texts
+    assert shown.count(payload) == 3 + 2, "title, credit and description; the table view's two cells"
+    assert any(payload in t for t in shown), "the event's title, in the list under the chart"
     assert "</" not in parsed.scripts[0]
-    assert embedded_spec(markup) == spec, "the spec reaches Vega as JSON data, intact"
+    assert embedded_spec(text) == figure.charts[0].properties(width="container").to_dict(), "the spec reaches Vega intact"
 
 
 def test_chart_markup_survives_an_html_comment_opener():
-    markup = render.offline_renderer(hostile_chart("<!--<script>").to_dict())["text/html"]
-    (script,) = Tags(markup).scripts
+    downloads.start("collapse")
+    text = markup(hostile_figure("<!--<script>"), "x.csv")
+    (script,) = Tags(text).scripts
     assert "<!--" not in script and "<script" not in script.lower()

@@ -1,7 +1,7 @@
-"""Hostile data in a real browser: a page made of our chart renderer, sources table, HTML table
-and policy timeline (chart with filters, and table), fed titles, actors, notes and links that try
-to run script. Nothing runs, the charts still draw, tooltips and filters show the text as text,
-and every link is http(s)."""
+"""Hostile data in a real browser: a page made of our figures (a series chart with its event
+markers and table view), sources table, HTML table and policy timeline (chart with filters, and
+table), fed titles, actors, notes and links that try to run script. Nothing runs, the charts
+still draw, tooltips and filters show the text as text, and every link is http(s)."""
 
 import shutil
 from pathlib import Path
@@ -10,11 +10,13 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from rare_earth_exports.present import render
+from rare_earth_exports.present import downloads, render
 from rare_earth_exports.present import series as charts
+from rare_earth_exports.present.events import chart_markers
+from rare_earth_exports.present.figure import Figure, markup
 from rare_earth_exports.present.tables import html_table, sources_table
 from rare_earth_exports.present.render import BUNDLE_NAME, write_vega_bundle
-from rare_earth_exports.chapters.timeline.charts import timeline_chart
+from rare_earth_exports.chapters.timeline.charts import events_chart
 from rare_earth_exports.chapters.timeline.tables import timeline_table
 
 pytestmark = pytest.mark.browser
@@ -33,30 +35,33 @@ PAYLOADS = [
 def hostile_page(folder: Path) -> Path:
     write_vega_bundle(folder)
     render.enable()
+    downloads.start("hostile")
     months = pd.period_range("2025-01", "2025-04", freq="M", name="month")
     series = pd.DataFrame({"value": [10.0, None, 12.0, 13.0], "status": ["reported", "missing", "derived", "reported"],
                            "source_ids": ["s0", "", "s1", "s2"]}, index=months)
     frame = charts.month_frame(series, note=PAYLOADS[1])
     events = pd.DataFrame({"event_id": ["e0", "e1"], "date": ["2025-03-15", "2025-04-02"], "kind": ["control", "truce"],
-                           "actor": [PAYLOADS[1], PAYLOADS[2]], "affects": ["magnets", PAYLOADS[3]],
+                           "actor": [PAYLOADS[1], "USA;CHN"], "affects": ["magnets;all", PAYLOADS[3]],
                            "title": [PAYLOADS[0], PAYLOADS[3]], "source_ids": ["s0", "s1"]})
     events["day"] = pd.to_datetime(events["date"])
     events["month"] = events["day"].dt.to_period("M")
-    line = charts.status_line(frame, "value", "Exports (t)", tooltip_extra=[alt.Tooltip("note:N", title=PAYLOADS[2])])
-    chart = charts.titled(alt.layer(line, charts.event_rules(events, "2025-01", "2025-04")),
-                          PAYLOADS[3], PAYLOADS[0], PAYLOADS[1])
+    markers = chart_markers(events, "2025-01", "2025-04", ["magnets"], ["WLD"])
+    chart = charts.series_chart(frame, "value", "Exports (t)", "2025-01", "2025-04", markers=markers,
+                                tooltip=[alt.Tooltip("note:N", title=PAYLOADS[2])])
+    figure = Figure(name="hostile", title=PAYLOADS[3], charts=[chart], credit=PAYLOADS[0], description=PAYLOADS[1],
+                    data=frame[["month", "value", "status", "note"]], markers=markers)
     sources = pd.DataFrame([
         {"source_id": "s0", "publisher": PAYLOADS[1], "title": PAYLOADS[0], "url": "javascript:window.__pwned='link'",
-         "published": PAYLOADS[2], "reliability": "weak"},
+         "published": PAYLOADS[2], "reliability": "relay"},
         {"source_id": "s1", "publisher": "example.org", "title": PAYLOADS[3], "url": "https://example.org/\"onmouseover=\"window.__pwned=1",
          "published": "2025-05-01", "reliability": "relay"},
         {"source_id": "s2", "publisher": "example.org", "title": "plain", "url": "data:text/html,<script>alert(1)</script>",
          "published": "", "reliability": "relay"},
     ])
     body = "\n".join([
-        render.offline_renderer(chart.to_dict())["text/html"],
+        markup(figure, "hostile.csv"),
         sources_table(frame["source_ids"], sources),
-        render.offline_renderer(timeline_chart(events, sources).to_dict())["text/html"],
+        markup(events_chart(events, sources), "events.csv"),
         timeline_table(events, sources),
         html_table(pd.DataFrame({PAYLOADS[0]: [PAYLOADS[1], PAYLOADS[2]]})),
         '<p id="end">end of page</p>',
@@ -99,14 +104,17 @@ def test_hostile_data_runs_no_script_in_chromium(tmp_path):
                 charts: document.querySelectorAll('.book-chart svg').length,
                 selects: document.querySelectorAll('select').length,
                 end: document.getElementById('end') !== null,
-                title: document.querySelector('.book-chart svg').textContent,
+                title: document.querySelector('.book-figure-title').textContent,
+                markers: [...document.querySelectorAll('.book-events li')].map(li => li.textContent),
             })""")
         finally:
             browser.close()
     assert dialogs == [] and state["pwned"] is None and errors == []
-    assert set(state["hrefs"]) == {'https://example.org/"onmouseover="window.__pwned=1'}
+    assert set(state["hrefs"]) == {'https://example.org/"onmouseover="window.__pwned=1', "hostile.csv", "events.csv",
+                                   "timeline.html"}
     assert state["onAttrs"] == []
     assert state["scripts"] == 4, "the bundle, two charts' scripts and the timeline filter: nothing injected"
     assert state["charts"] == 2 and state["selects"] >= 4
     assert state["sourcesRows"] == 3 and state["end"]
-    assert PAYLOADS[3] in state["title"], "the chart title shows the text as text"
+    assert PAYLOADS[3] in state["title"], "the figure's title shows the text as text"
+    assert len(state["markers"]) == 2 and PAYLOADS[0] in state["markers"][0], "the events under the chart, as text"

@@ -20,9 +20,9 @@ def page(tmp_path):
     return measures.measure(data, SCOPE), data
 
 
-def read(html) -> pd.DataFrame:
+def read(shown) -> pd.DataFrame:
     """The table's cells as text, as a reader sees them."""
-    table = BeautifulSoup(html.data, "html.parser").table
+    table = BeautifulSoup(shown.markup, "html.parser").table
     head = [th.get_text() for th in table.thead.find_all("th")]
     return pd.DataFrame([[td.get_text() for td in tr.find_all("td")] for tr in table.tbody.find_all("tr")], columns=head)
 

@@ -4,6 +4,7 @@ page glues, on the small hand-made data package of `flow_helpers` (figures worke
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -559,3 +560,19 @@ def test_told_keeps_months_and_spans_drawn_as_one_not_totals_that_repeat_them():
     changes = pd.DataFrame({"period": ["2026-01/2026-02", "2026-01/2026-03", "2026-03"], "n_months": [2, 3, 1]})
     spans = pd.DataFrame({"period": ["2026-01/2026-02"]})
     assert list(text.told(changes, spans)["period"]) == ["2026-01/2026-02", "2026-03"]
+
+
+def test_a_product_never_quoted_in_europe_and_in_china_in_one_month_glues_gaps(data, monkeypatch):
+    """With no month quoted in Europe and in China (inside, or its export price), the page says so
+    and glues gaps, never a premium."""
+    import myst_nb
+
+    out = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: out.__setitem__(key, value))
+    p = data.prices
+    data.prices = p[~((p["product"] == "nd_oxide") & p["market"].isin(["CHN", "CHNFOB"]))].reset_index(drop=True)
+    page = Page(chapter="flow", page="flow")
+    text.glue(page, measures.measure(data, SCOPE), data)
+    assert out["flow_p_nd_month"] == "no month (no quote in China in a month with one in Europe)"
+    assert math.isnan(out["flow_p_nd_low"]) and math.isnan(out["flow_p_nd_high"])
+    assert "neodymium oxide" in out["flow_p_without"]

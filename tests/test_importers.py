@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -261,7 +264,7 @@ def test_add_source_appends_once_and_refuses_a_clash():
     sources: list[dict] = []
     assert add_source(sources, **SOURCE) is True
     assert add_source(sources, **SOURCE) is False
-    assert sources == [{**SOURCE, "reliability": "official",
+    assert sources == [{**SOURCE, "reliability": "official", "originator": "",
                         "reliability_note": "Official trade statistics, imported from the publisher's own download."}]
     with pytest.raises(ValueError, match="already names"):
         add_source(sources, **{**SOURCE, "url": "http://elsewhere.example/"})
@@ -280,12 +283,12 @@ def _lines(path: Path) -> list[str]:
 
 def test_import_into_with_nothing_new_rewrites_the_files_byte_for_byte(data_dir):
     before = {p.name: p.read_bytes() for p in data_dir.iterdir()}
-    import_into(data_dir, ImportResult(), SOURCE)
+    import_into(data_dir, ImportResult(), SOURCE)  # nothing imported: the download's page names no originator
     sources = before.pop("sources.csv")
     assert {p.name: p.read_bytes() for p in data_dir.iterdir() if p.name != "sources.csv"} == before
     added = set(_lines(data_dir / "sources.csv")) - set(sources.decode().split("\n"))
     assert added == {"gacc-test,General Administration of Customs of China,Test query,http://stats.customs.gov.cn/,"
-                     "2026-02-20,official,\"Official trade statistics, imported from the publisher's own download.\""}
+                     "2026-02-20,official,\"Official trade statistics, imported from the publisher's own download.\",,,"}
 
 
 def test_import_into_adds_a_new_month_and_touches_nothing_else(data_dir):
@@ -297,12 +300,14 @@ def test_import_into_adds_a_new_month_and_touches_nothing_else(data_dir):
     assert (report.replaced, report.unchanged, report.rederived, report.source_added) == ([], [], [], True)
     new = _lines(data_dir / "observations.csv")
     assert [line for line in new if line not in old] == [
-        "2026-04,CHN,WLD,export,magnets,t,5716.95,reported,gacc-test,",
-        "2026-04,CHN,WLD,export,terbium,kg,1850,reported,gacc-test,",
+        "2026-04,CHN,WLD,export,magnets,t,5716.95,reported,gacc-test,,China customs,,",
+        "2026-04,CHN,WLD,export,terbium,kg,1850,reported,gacc-test,,China customs,,",
     ]
     assert [line for line in new if line in old] == old  # every old row, in the same order
     # sorted within its series: after the last WLD magnets tonnage month
-    assert new[new.index("2026-04,CHN,WLD,export,magnets,t,5716.95,reported,gacc-test,") - 1].startswith("2026-03,")
+    assert new[new.index("2026-04,CHN,WLD,export,magnets,t,5716.95,reported,gacc-test,,China customs,,") - 1].startswith("2026-03,")
+    added = [line for line in _lines(data_dir / "sources.csv") if line.startswith("gacc-test,")]
+    assert added[0].endswith(",China customs,,"), "the download's page relays China customs' figures"
 
 
 def test_import_into_reports_replaced_and_unchanged_figures(data_dir):
@@ -312,8 +317,8 @@ def test_import_into_reports_replaced_and_unchanged_figures(data_dir):
                                 ("2025-10", "CHN", "USA", "export", "magnets", "t")]
     assert len(report.added) == 6
     text = (data_dir / "observations.csv").read_text(encoding="utf-8")
-    assert "2025-10,CHN,KOR,export,dysprosium,kg,2701,reported,gacc-test;rawmaterials-net-a38cd0,\n" in text
-    assert "2025-10,CHN,DEU,export,magnets,t,1118.45,reported,gacc-test,\n" in text
+    assert "2025-10,CHN,KOR,export,dysprosium,kg,2701,reported,gacc-test;rawmaterials-net-a38cd0,,China customs,,\n" in text
+    assert "2025-10,CHN,DEU,export,magnets,t,1118.45,reported,gacc-test,,China customs,,\n" in text
 
 
 def test_import_into_recomputes_derived_rows(data_dir):
@@ -326,7 +331,7 @@ def test_import_into_recomputes_derived_rows(data_dir):
         (("2024-12", "CHN", "WLD", "export", "magnets", "t"), None, "5374"),
     ]
     assert "2024-12,CHN,WLD,export,magnets,t,5374,derived,adamasintel-com-b0662d;gacc-test;metalnomist-com-e149d6," \
-           "\"derived: 2024 total minus 2024-01/2024-10, 2024-11\"" in _lines(data_dir / "observations.csv")
+           "\"derived: 2024 total minus 2024-01/2024-10, 2024-11\",China customs,," in _lines(data_dir / "observations.csv")
 
 
 def test_import_into_refuses_a_result_with_problems(data_dir):
@@ -336,3 +341,23 @@ def test_import_into_refuses_a_result_with_problems(data_dir):
     with pytest.raises(ValueError, match="cite ct-test"):
         import_into(data_dir, comtrade(FIXTURES / "comtrade_api.json"), SOURCE)
     assert (data_dir / "observations.csv").read_bytes() == before
+
+
+def test_rebook_import_refuses_a_file_over_the_limit_and_writes_nothing(tmp_path):
+    """The limit reaches `rebook import` through its environment; nothing is kept or merged."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    download = tmp_path / "export.csv"
+    download.write_bytes((FIXTURES / "gacc_en_utf8bom.csv").read_bytes() + b"," * 2_000_000)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "REBOOK_IMPORT_LIMIT_MB": "1.5"}
+    proc = subprocess.run([sys.executable, "-m", "rare_earth_exports.cli", "import", "gacc", str(download),
+                           "--data", str(data), "--customs", str(tmp_path / "customs")],
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        f"rebook import: 1 problem(s):\n{download}:1: column '(file)': value '2.0 MB': expected a download of at "
+        "most 1.5 MB; hint: a customs query is a few MB: check this is the file you meant; if the file is right, "
+        "raise the limit in the environment of `rebook import`: REBOOK_IMPORT_LIMIT_MB=3 (megabytes)\n")
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    assert not (tmp_path / "customs").exists()

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from rare_earth_exports.build.inputs import PACKAGE_DIR, imported_modules, module_file, package_dependencies
+from rare_earth_exports.build.inputs import PACKAGE_DIR, extension_files, imported_modules, module_file, package_dependencies
 from rare_earth_exports.build.plan import build_plan
 
 from conftest import ROOT
@@ -57,3 +57,14 @@ def test_the_scan_sees_every_module_python_loads(notebook):
     scanned = {str(p) for p in package_dependencies(code)}
     missed = loaded_by_python(code) - scanned
     assert not missed, f"{notebook}: the input hash would not see changes to {sorted(missed)}"
+
+
+def test_the_sites_hash_covers_the_books_own_sphinx_extensions_and_what_they_import(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text("sphinx:\n  config:\n    extensions:\n      - myst_nb\n"
+                      "      - rare_earth_exports.build.glossary\n", encoding="utf-8")
+    files = {p.relative_to(PACKAGE_DIR).as_posix() for p in extension_files(config)}
+    assert {"build/glossary.py", "core/registry.py", "__init__.py", "build/__init__.py"} <= files
+    assert "build/page_assets.py" not in files and not any(f.startswith("chapters/") for f in files)
+    config.write_text("title: no extensions\n", encoding="utf-8")
+    assert extension_files(config) == []

@@ -156,3 +156,27 @@ def test_month_on_month_without_a_figure_for_either_month(tmp_path):
     obs = observations(tmp_path, [("2026-03", "WLD", 5238)])
     assert month_on_month(obs, "2026-03").why == "missing"
     assert month_on_month(obs, "2026-04").why == "missing"
+
+
+# --- period_series: the series at the granularity it was published ---------------------------------
+
+def test_period_series_keeps_a_two_month_total_whole_and_leaves_out_totals_that_overlap(tmp_path):
+    from rare_earth_exports.core.series import period_series
+
+    obs = observations(tmp_path, [("2025-12", "WLD", 60), ("2026-01/2026-02", "WLD", 240), ("2026-03", "WLD", 150),
+                                  ("2026-01/2026-03", "WLD", 390), ("2025", "WLD", 700), ("2025-10/2025-11", "WLD", 90)])
+    s = period_series(obs, "magnets", "WLD", start="2025-10", end="2026-03")
+    assert s["period"].tolist() == ["2025-10/2025-11", "2025-12", "2026-01/2026-02", "2026-03"]
+    assert s["n_months"].tolist() == [2, 1, 2, 1] and s["monthly"].tolist() == [45.0, 60.0, 120.0, 150.0]
+    assert s.attrs["unit"] == "t"
+    # a total longer than `max_months` never stands for its months
+    assert period_series(obs, "magnets", "WLD", start="2025-01", end="2025-12", max_months=1)["period"].tolist() == ["2025-12"]
+
+
+def test_period_total_needs_every_month_covered(tmp_path):
+    from rare_earth_exports.core.series import period_total
+
+    rows = series_rows(observations(tmp_path, [("2025-01/2025-02", "WLD", 30), ("2025-03", "WLD", 60),
+                                               ("2025-05", "WLD", 5)]), "magnets", "WLD")
+    assert period_total(rows, "2025-01", "2025-03") == pytest.approx(90)
+    assert math.isnan(period_total(rows, "2025-03", "2025-05"))  # April has no figure

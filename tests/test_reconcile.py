@@ -9,7 +9,8 @@ import pytest
 from rare_earth_exports.curate.inputs import Press
 from rare_earth_exports.curate.rules import CurationError, agrees, curate, normalise_period, precision, source_id_for
 
-FIGURE_COLUMNS = ["period", "partner", "product", "metric", "value", "unit", "source_url", "published", "quote_ref"]
+FIGURE_COLUMNS = ["period", "partner", "product", "metric", "value", "unit", "source_url", "published", "quote_ref",
+                  "credits", "qualifier", "headline"]
 EVENT_COLUMNS = ["date", "kind", "actor", "title", "affects", "source_url", "quote_ref"]
 PRODUCT_MAP = [
     {"raw_product": "magnets", "kind": "volume", "product": "magnets", "flow": "export", "decision": "use", "reason": ""},
@@ -20,7 +21,7 @@ PRODUCT_MAP = [
      "reason": "The quotes are for the oxide."},
 ]
 CORRECTION_COLUMNS = ["source_url_contains", "period", "partner", "product", "value", "action", "new_value", "reason"]
-EVENT_RULES = ("event_kinds.csv", "event_status.csv", "licence_classes.csv")
+COPIED_RULES = ("event_kinds.csv", "event_status.csv", "licence_classes.csv", "attribution.csv", "address_dates.csv")
 REPO_CURATION = Path(__file__).resolve().parents[1] / "curation"
 
 
@@ -38,23 +39,28 @@ def fig(period, value, url, partner="WLD", product="magnets", metric="level", un
 
 @pytest.fixture
 def run(tmp_path):
-    """curate() over the given rows (one figure file) and rules; returns the tables."""
+    """curate() over the given rows and rules; returns the tables. `rows` is one figure file, or a
+    list of files (lists of rows) read in order."""
     def _run(rows, corrections=(), weak=(), excluded=()):
         sources, curation = tmp_path / "sources", tmp_path / "curation"
         sources.mkdir()
         curation.mkdir()
-        write(sources / "reported_magnets_world.csv", FIGURE_COLUMNS, rows)
+        files = rows if rows and isinstance(rows[0], list) else [rows]
+        paths = [sources / ("reported_magnets_world.csv" if i == 0 else f"reported_more_{i}.csv") for i in range(len(files))]
+        for path, content in zip(paths, files):
+            write(path, FIGURE_COLUMNS, content)
         write(sources / "reported_events.csv", EVENT_COLUMNS, [
             {"date": "2025-04-04", "kind": "control", "actor": "CHN", "title": "Controls <b>take</b> effect",
              "affects": "magnets", "source_url": "https://gov.example/a"}])
         write(curation / "product_map.csv", list(PRODUCT_MAP[0]), PRODUCT_MAP)
         write(curation / "corrections.csv", CORRECTION_COLUMNS, list(corrections))
-        write(curation / "source_flags.csv", ["domain", "reliability", "reason"],
-              [{"domain": d, "reliability": "weak", "reason": "invents quotes"} for d in weak]
-              + [{"domain": d, "reliability": "excluded", "reason": "a casino page"} for d in excluded])
-        for name in EVENT_RULES:
+        write(curation / "source_tiers.csv", ["match", "pattern", "tier", "reason"],
+              [{"match": "domain", "pattern": d, "tier": "weak", "reason": "invents quotes"} for d in weak]
+              + [{"match": "domain", "pattern": d, "tier": "excluded", "reason": "a casino page"} for d in excluded]
+              + [{"match": "any", "pattern": "", "tier": "relay", "reason": "a press page"}])
+        for name in COPIED_RULES:
             shutil.copyfile(REPO_CURATION / name, curation / name)
-        return curate(Press([sources / "reported_magnets_world.csv"], [sources / "reported_events.csv"]), curation)
+        return curate(Press(paths, [sources / "reported_events.csv"]), curation)
     return _run
 
 
@@ -62,8 +68,8 @@ def log_of(tables):
     return {int(r["input_line"]): r for r in tables["reconciliation"]}
 
 
-@pytest.mark.parametrize("value, places", [("3187", 0), ("55400", -2), ("6150", -1), ("6149.95", 2), ("46.4", 1),
-                                           ("46.40", 1), ("1000.0", 0), ("0", 0)])
+@pytest.mark.parametrize("value, places", [("3187", 0), ("55400", -2), ("6150", 0), ("590", 0), ("16700", -2),
+                                           ("6149.95", 2), ("46.4", 1), ("46.40", 1), ("1000.0", 0), ("0", 0)])
 def test_precision(value, places):
     assert precision(value) == places
 
@@ -103,7 +109,8 @@ def test_equally_precise_variants_go_to_the_figure_more_sources_give(run):
     assert t["observations"][0]["value"] == "3188"
     log = log_of(t)
     assert [log[n]["decision"] for n in (2, 3, 4)] == ["merged", "used", "merged"]
-    assert log[2]["reason"] == "rounding variant of 3188" and log[4]["reason"] == "same figure"
+    assert log[2]["reason"] == "variant of 3188 within one unit, which more stories report"
+    assert log[4]["reason"] == "same figure"
 
 
 def test_a_conflict_goes_to_the_figure_more_sources_give_and_stays_visible(run):
@@ -115,7 +122,7 @@ def test_a_conflict_goes_to_the_figure_more_sources_give_and_stays_visible(run):
     assert row["note"] == f"conflicting report(s): 411.3 ({odd})"
     assert odd not in row["source_ids"]
     loser = log_of(t)[5]
-    assert loser["decision"] == "excluded" and loser["reason"] == "conflict: outvoted by 280 (3 source(s))"
+    assert loser["decision"] == "excluded" and loser["reason"] == "conflict: outvoted by 280 (3 stories)"
 
 
 def test_a_tied_conflict_goes_to_the_more_precise_figure(run):
@@ -215,7 +222,8 @@ def test_price_quotes_keep_their_range(run):
     assert price["reliability"] == "relay"
     log = log_of(t)
     assert [log[n]["decision"] for n in (2, 3, 4, 5)] == ["used", "merged", "merged", "merged"]
-    assert (log[3]["reason"], log[4]["reason"]) == ("same quote", "same quote reprinted")
+    product_map = "product map: The quotes are for the oxide. | "
+    assert (log[3]["reason"], log[4]["reason"]) == (product_map + "same quote", product_map + "same quote reprinted")
     assert {r["curated_key"] for r in log.values()} == {"dy_oxide|EU27|2025-11|220|320"}
 
 
@@ -269,7 +277,7 @@ def test_relabelled_partner_rounding_and_range_high_come_from_corrections(run):
     assert by_key[("2025", "WLD", "t")]["value"] == "62585"
     log = log_of(t)
     assert log[2]["partner"] == "EU27", "the log keeps the partner as reported"
-    assert (log[4]["decision"], log[4]["reason"]) == ("merged", "rounding variant of 62585")
+    assert (log[4]["decision"], log[4]["reason"]) == ("merged", "correction: set_rounding because. | rounding variant of 62585")
     (price,) = t["prices"]
     assert (price["low"], price["high"]) == ("111", "131") and price["note"] == "correction: set_high because."
 

@@ -1,7 +1,8 @@
 """The collapse-and-recovery measures, the destination rule, and the chapter's glued numbers.
 
 Series are small and their answers worked out by hand; the last tests read the executed pages in
-book/ and check that every number the prose shows is glued, finite and in metrics.csv.
+book/ (the collapse page and the destinations page) and check that every number the prose shows
+is glued, finite and in metrics.csv.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ import pandas as pd
 import pytest
 
 from rare_earth_exports.chapters.collapse import measures as rc
+from rare_earth_exports.core.conventions import Window
 from rare_earth_exports.core.load import load_observations
-from rare_earth_exports.core.series import baseline, series_rows
+from rare_earth_exports.core.series import baseline, period_series, series_rows
 from rare_earth_exports.present.page import METRICS_KEY
 from rare_earth_exports.build.plan import build_plan, load_parameters
 from rare_earth_exports.core.series import qualifying_partners
 
+from collapse_helpers import FLOORS, QUARTER, YEAR
 from series_helpers import months, observations
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,13 +54,6 @@ def test_a_baseline_is_usable_only_when_figures_cover_its_window(tmp_path):
     assert not rc.usable(baseline(series_rows(obs, "magnets", "USA"), "2024-01", "2024-12"))  # 1 of 12 months
     assert not rc.usable(baseline(series_rows(obs, "magnets", "KOR"), "2025-01", "2025-12"))  # a zero level
     assert not rc.usable(baseline(series_rows(obs, "magnets", "DEU"), "2024-01", "2024-12"))  # no data
-
-
-def test_period_total_needs_every_month_covered(tmp_path):
-    obs = observations(tmp_path, [("2025-01/2025-02", "WLD", 30), ("2025-03", "WLD", 60), ("2025-05", "WLD", 5)])
-    rows = series_rows(obs, "magnets", "WLD")
-    assert rc.period_total(rows, "2025-01", "2025-03") == pytest.approx(90)
-    assert math.isnan(rc.period_total(rows, "2025-03", "2025-05"))  # April has no figure
 
 
 # --- the trough -------------------------------------------------------------------------------
@@ -134,19 +130,41 @@ def test_year_ago_does_not_stand_a_year_total_in_for_one_month(tmp_path):
 
 # --- shares and swings -------------------------------------------------------------------------
 
-def test_pooled_share_uses_only_months_where_both_have_a_figure():
-    part = months({"2025-01": 10, "2025-02": 20, "2025-03": np.nan, "2025-04": 5})
-    whole = months({"2025-01": 100, "2025-02": 100, "2025-03": 100, "2025-04": np.nan})
-    assert rc.pooled_share(part, whole, P("2025-01"), P("2025-04")) == (pytest.approx(15), 2)
-    share, n = rc.pooled_share(part, whole, P("2025-03"), P("2025-04"))
-    assert math.isnan(share) and n == 0
+def test_pooled_share_uses_only_figures_both_have_and_sets_a_two_month_total_against_the_same_months(tmp_path):
+    obs = observations(tmp_path, [("2025-01", "USA", 10), ("2025-02", "USA", 20), ("2025-04", "USA", 5),
+                                  ("2025-01", "WLD", 100), ("2025-02", "WLD", 100), ("2025-03", "WLD", 100),
+                                  ("2026-01/2026-02", "USA", 30), ("2026-01/2026-02", "WLD", 200)])
+    part, whole = period_series(obs, "magnets", "USA"), period_series(obs, "magnets", "WLD")
+    share = rc.pooled_share(part, whole, P("2025-01"), P("2025-04"))
+    assert (share.pct, share.figures, share.months, share.period) == (pytest.approx(15), 2, 2, "2025-01/2025-02")
+    assert rc.pooled_share(part, whole, P("2026-01"), P("2026-03")).pct == pytest.approx(15)
+    none = rc.pooled_share(part, whole, P("2025-03"), P("2025-04"))
+    assert math.isnan(none.pct) and none.figures == 0 and none.period == "2025-03/2025-04"
+    shares = rc.period_shares(part, whole)
+    assert (shares["2025-01"], shares["2025-02"], shares["2026-01/2026-02"]) == (10.0, 20.0, 15.0)
+    assert math.isnan(shares["2025-04"])  # April has no world figure
 
 
-def test_ordinary_changes_stop_before_the_control_month_and_can_skip_the_holiday_months():
+def test_ordinary_changes_stop_before_the_control_month_and_skip_the_holiday_months():
     v = months({"2024-11": 100, "2024-12": 110, "2025-01": 121, "2025-02": 60.5, "2025-03": 121, "2025-04": 60.5})
-    assert rc.ordinary_changes(v, CONTROL).round(6).tolist() == [10.0, 10.0, -50.0, 100.0]
     kept = rc.ordinary_changes(v, CONTROL, (1, 2))
     assert [str(k) for k in kept.index] == ["2024-12"] and kept.iloc[0] == pytest.approx(10)
+    assert rc.ordinary_changes(v, CONTROL, ()).round(6).tolist() == [10.0, 10.0, -50.0, 100.0]
+
+
+def test_lowest_since_finds_the_last_lower_figure(tmp_path):
+    obs = observations(tmp_path, [("2025-06", "USA", 353), ("2025-07", "USA", 619), ("2025-12", "USA", 564),
+                                  ("2026-01/2026-02", "USA", 994), ("2026-03", "USA", 406)])
+    low = rc.lowest_since(period_series(obs, "magnets", "USA"))
+    assert (low.lower, low.months, low.firm) == ("2025-06", 9, False)   # August to November have no figure
+    full = observations(tmp_path, [("2025-06", "USA", 353), *[(f"2025-{k:02d}", "USA", 600) for k in range(7, 13)],
+                                   ("2026-01/2026-02", "USA", 994), ("2026-03", "USA", 406)])
+    low = rc.lowest_since(period_series(full, "magnets", "USA"))
+    assert (low.lower, low.months, low.firm) == ("2025-06", 9, True)    # the two-month total counts by its mean, 497
+    lowest = rc.lowest_since(period_series(full, "magnets", "USA", start="2025-07"))
+    assert (lowest.lower, lowest.months, lowest.firm) == (None, 9, True)  # lower than every figure since July 2025
+    two = rc.lowest_since(period_series(full, "magnets", "USA", start="2026-01"))
+    assert two.firm is False                                            # lower than one figure is no low
 
 
 # --- everything at once, on a series worked out by hand ------------------------------------------
@@ -159,38 +177,34 @@ def small(tmp_path):
 
 
 def test_measure_on_a_small_world_series(small):
-    m = rc.measure(small, "magnets", "WLD", CONTROL, {"base": ("2024-01", "2024-12"), "alt": ("2025-01", "2025-03")},
-                   "2024-01", "2025-08", (1, 2))
+    pattern = rc.seasonal_pattern(series_rows(small, "magnets", "WLD"), YEAR)
+    m = rc.measure(small, "magnets", "WLD", CONTROL, {"base": YEAR, "alt": QUARTER}, "2024-01", "2025-08", (1, 2),
+                   FLOORS, pattern)
     assert m.low.month == P("2025-05") and m.low.pinned and m.newest == P("2025-08") and m.has_before
     assert m.falls == (P("2025-04"), P("2025-05")) and m.rebound == P("2025-06") and m.worst == P("2025-05")
-    assert m.changes[P("2025-04")] == pytest.approx(-54.545454, abs=1e-5)
+    assert m.mom_at(P("2025-04")).pct == pytest.approx(-54.545454, abs=1e-5)
     base, alt = m.against["base"], m.against["alt"]
     assert base.ok and base.base.mean == pytest.approx(100) and base.low_index == pytest.approx(20)
     assert (base.recovery.regained, base.recovery.months, base.recovery.held, base.recovery.with_figure) == (P("2025-07"), 2.0, 1, 2)
-    assert base.newest_index == pytest.approx(95)
+    assert base.newest_index == pytest.approx(95) and base.to_recovery.tonnes == pytest.approx(165)
     assert alt.ok and alt.base.mean == pytest.approx(90) and alt.recovery.held == 2
-    assert alt.newest_index == pytest.approx(95 / 90 * 100)
+    assert alt.newest_index == pytest.approx(95 / 90 * 100) and alt.to_newest.tonnes == pytest.approx(120)
+    assert m.together.mean == pytest.approx((1200 + 270) / 15)
     # the last full year before August 2025 is 2024; 2023 has no figure
     assert m.year == 2024 and m.year_total == pytest.approx(1200) and math.isnan(m.prev_total)
     assert m.ago is None  # August 2024 exists only inside the year total
-    assert (m.swing_all.n, m.swing.n) == (2, 0)  # both changes touch February
+    assert m.swing.n == 0  # both changes before the controls touch February
+    assert m.after_end == P("2024-12") and m.share_after.figures == 0  # no full year after the controls yet
 
 
 def test_measure_of_a_destination_whose_figures_start_after_the_controls(small):
-    m = rc.measure(small, "magnets", "DEU", CONTROL, {"base": ("2024-01", "2024-12")}, "2024-01", "2025-08")
+    m = rc.measure(small, "magnets", "DEU", CONTROL, {"base": YEAR}, "2024-01", "2025-08", (1, 2), FLOORS)
     assert not m.has_before and not m.against["base"].ok and m.against["base"].recovery.regained is None
+    assert m.against["base"].cf is None and m.against["base"].to_newest is None
     assert m.low.month == P("2025-04") and m.low.unknown == ("2025-05",) and not m.low.pinned
-    assert m.share_before[1] == 0 and math.isnan(m.share_before[0])
-    assert m.share_after == (pytest.approx(36 / 205 * 100), 3)
-    assert m.shares[P("2025-06")] == pytest.approx(20)
-
-
-def test_by_destination_has_one_row_per_destination(small):
-    table = rc.by_destination(small, "magnets", ["DEU"], CONTROL, "2024-01", "2025-08")
-    row = table.iloc[0]
-    assert len(table) == 1 and row["partner"] == "DEU" and row["months"] == 3
-    assert row["low_month"] == P("2025-04") and not row["low_pinned"] and row["newest"] == 19
-    assert row["months_before"] == 0 and row["share_after"] == pytest.approx(36 / 205 * 100)
+    assert m.share_before.figures == 0 and math.isnan(m.share_before.pct)
+    assert m.share_latest.pct == pytest.approx(36 / 205 * 100) and m.share_latest.figures == 3
+    assert m.shares["2025-06"] == pytest.approx(20)
 
 
 # --- which destinations get a page ------------------------------------------------------------------
@@ -208,20 +222,27 @@ def test_destination_rule_counts_monthly_figures_since_the_start(tmp_path):
     assert qualifying_partners(obs, {**rule, "since": "2024-01", "min_months": 3}) == ["KOR", "USA"]
 
 
-def test_new_data_adds_a_destination_page_without_code_changes(tmp_path):
+def test_new_data_adds_a_destination_to_the_destinations_page_without_code_changes(tmp_path):
+    from rare_earth_exports.chapters.destinations.measures import destinations_page
+    from rare_earth_exports.core.load import load_book_data
+
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    before = {j.output for j in build_plan(ROOT, str(data))}
     spec = load_parameters(ROOT)
     rule = spec["destinations"]
-    expected = {f"book/destinations/{p}.ipynb" for p in qualifying_partners(load_observations(data), rule)}
-    assert "book/collapse.ipynb" in before and expected and expected <= before
     with (data / "observations.csv").open("a", encoding="utf-8") as f:
         for k in range(rule["min_months"]):
             f.write(f"2025-{k + 1:02d},CHN,THA,export,magnets,t,10,reported,test,\n")
-        f.write("2025-01,CHN,SGP,export,magnets,t,10,reported,test,\n")  # one month: no page
-    after = {j.output for j in build_plan(ROOT, str(data))}
-    assert after - before == {"book/destinations/THA.ipynb"}
+        f.write("2025-01,CHN,SGP,export,magnets,t,10,reported,test,\n")  # one month: not followed
+    job = next(j for j in build_plan(ROOT, str(data)) if j.output == "book/destinations.ipynb")
+    p = job.params
+    page = destinations_page(load_book_data(data), p["product"], p["control_date"],
+                             [Window.from_param(w) for w in p["windows"]], Window.from_param(p["pattern_window"]),
+                             p["start"], p["end"], p["seasonal_months"], p["floors"], rule, p["sections"], p["names"],
+                             p["europe"], p["narrower"])
+    assert [d.partner for d in page.others] == ["THA"]           # in the table and the panels, no section yet
+    assert [d.partner for d in page.destinations][:len(page.sections)] == list(page.sections)
+    assert page.sections[0] == "USA"
 
 
 # --- the executed chapter: glued numbers, the prose that uses them, metrics.csv ------------------------
@@ -231,8 +252,7 @@ NUMERIC = set("bcdoxXeEfFgGn%")
 
 
 def chapter_pages() -> list[Path]:
-    pages = [ROOT / "book" / "collapse.ipynb", *sorted((ROOT / "book" / "destinations").glob("*.ipynb"))]
-    return [p for p in pages if p.exists()]
+    return [ROOT / "book" / "collapse.ipynb", ROOT / "book" / "destinations.ipynb"]
 
 
 def glue_outputs(path: Path) -> dict[str, dict]:
@@ -269,9 +289,9 @@ def metrics() -> pd.DataFrame:
                        na_values={"value": [""]})
 
 
-def test_the_chapter_and_its_destination_pages_were_built():
-    names = [page_name(p) for p in chapter_pages()]
-    assert "collapse" in names and any(n.startswith("destinations/") for n in names)
+def test_the_collapse_and_destinations_pages_were_built_and_the_seven_thin_pages_are_gone():
+    assert all(p.exists() for p in chapter_pages())
+    assert not list((ROOT / "book").glob("destinations/*.ipynb"))
 
 
 @pytest.mark.parametrize("path", chapter_pages(), ids=page_name)
@@ -305,32 +325,46 @@ def test_every_glued_number_equals_its_metrics_row_and_back(path, metrics):
 def test_the_world_page_agrees_with_the_measures_on_the_data():
     job = next(j for j in build_plan(ROOT, "data") if j.output == "book/collapse.ipynb")
     p = job.params
-    m = rc.measure(load_observations(ROOT / "data"), p["product"], p["partner"], p["control_date"],
-                   {"base": (p["baseline_start"], p["baseline_end"])}, p["start"], p["end"], tuple(p["lunar_months"]))
+    obs = load_observations(ROOT / "data")
+    windows = {"base": Window.from_param(p["baseline"]), "alt": Window.from_param(p["alt_baseline"])}
+    pattern = rc.world_pattern(obs, p["product"], Window.from_param(p["pattern_window"]))
+    m = rc.measure(obs, p["product"], p["partner"], p["control_date"], windows, p["start"], p["end"],
+                   tuple(p["seasonal_months"]), p["floors"], pattern)
     glues = {k: glued_value(d) for k, d in glue_outputs(ROOT / job.output).items()}
-    assert glues["cr_low_level"] == pytest.approx(m.low.value, abs=1e-4)
-    assert glues["cr_base_mean"] == pytest.approx(m.against["base"].base.mean, abs=1e-4)
-    assert glues["cr_base_low_index"] == pytest.approx(m.against["base"].low_index, abs=1e-4)
-    assert glues["cr_base_regain_months"] == m.against["base"].recovery.months
+    assert glues["collapse_low_level"] == pytest.approx(m.low.value, abs=1e-4)
+    assert glues["collapse_base_mean"] == pytest.approx(m.against["base"].base.mean, abs=1e-4)
+    assert glues["collapse_base_low_index"] == pytest.approx(m.against["base"].low_index, abs=1e-4)
+    assert glues["collapse_base_regain_months"] == m.against["base"].recovery.months
+    shortfalls = sorted(a.to_newest.tonnes for a in m.against.values())
+    assert (glues["collapse_shortfall_t_low"], glues["collapse_shortfall_t_high"]) == (
+        pytest.approx(shortfalls[0], abs=1e-4), pytest.approx(shortfalls[1], abs=1e-4))
+    assert glues["collapse_end_words"] == glues["collapse_newest_words"]  # `end: latest` reaches the newest month
+
+
+def test_the_2026_span_is_one_figure_on_both_pages(metrics):
+    for page, partner in (("collapse", "WLD"), ("destinations", "USA")):
+        rows = metrics[(metrics["page"] == page) & (metrics["partner"] == partner) & (metrics["metric"] == "level")]
+        assert "2026-01/2026-02" in set(rows["period"]) and not {"2026-01", "2026-02"} & set(rows["period"])
+        moms = metrics[(metrics["page"] == page) & (metrics["partner"] == partner) & (metrics["metric"] == "mom_pct")]
+        assert not {"2026-01/2026-02", "2026-03"} & set(moms["period"])   # not computable: never a number
 
 
 def test_changing_the_baseline_window_changes_the_figures_and_the_prose(tmp_path, monkeypatch):
     papermill = pytest.importorskip("papermill")
     monkeypatch.setenv("PYTHONPATH", str(ROOT / "src"))
     job = next(j for j in build_plan(ROOT, "data") if j.output == "book/collapse.ipynb")
-    params = {**job.params, "data_dir": str(ROOT / "data"), "baseline_start": "2025-01", "baseline_end": "2025-03"}
+    quarter = {"name": "Q1 2025", "start": "2025-01", "end": "2025-03", "reason": "just before the controls"}
+    params = {**job.params, "data_dir": str(ROOT / "data"), "baseline": quarter}
     out = tmp_path / "collapse.ipynb"
     papermill.execute_notebook(str(ROOT / job.notebook), str(out), parameters=params, cwd=str(tmp_path),
                                kernel_name="python3", progress_bar=False, log_output=False)
     new = {k: glued_value(d) for k, d in glue_outputs(out).items() if "application/papermill.record/text/plain" in d}
     old = {k: glued_value(d) for k, d in glue_outputs(ROOT / job.output).items()}
-    m = rc.measure(load_observations(ROOT / "data"), params["product"], params["partner"], params["control_date"],
-                   {"base": ("2025-01", "2025-03")}, params["start"], params["end"])
-    assert new["cr_base_words"] == "January to March 2025" != old["cr_base_words"]
-    for key, want in (("cr_base_mean", m.against["base"].base.mean), ("cr_base_low_index", m.against["base"].low_index),
-                      ("cr_base_newest_index", m.against["base"].newest_index)):
-        assert new[key] == pytest.approx(want, abs=1e-4) and new[key] != pytest.approx(old[key], abs=1e-3)
-    findings = glue_outputs(out)["cr_md_findings"]["application/papermill.record/text/markdown"]
-    assert "cr_base_words" in findings and "cr_base_low_index" in findings
+    assert new["collapse_base_name"] == "Q1 2025" != old["collapse_base_name"]
+    assert new["collapse_base_words"] == "January to March 2025"
+    for key in ("collapse_base_mean", "collapse_base_low_index", "collapse_base_newest_index"):
+        assert new[key] != pytest.approx(old[key], abs=1e-3)
+    findings = glue_outputs(out)["collapse_md_findings"]["application/papermill.record/text/markdown"]
+    assert "collapse_base_name" in findings and "collapse_base_low_index" in findings
     recorded = pd.DataFrame(json.loads(ast.literal_eval(glue_outputs(out)[METRICS_KEY]["application/papermill.record/text/plain"])))
     assert "baseline 2025-01/2025-03" in set(recorded.loc[recorded["metric"] == "index", "basis"])

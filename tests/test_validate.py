@@ -56,7 +56,8 @@ def test_every_problem_of_every_file_is_reported_at_once(data):
 def test_lines_are_counted_as_an_editor_counts_them(data):
     path = data / "observations.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
-    lines[2] = lines[2].removesuffix(",") + ',"a note\nover two lines"'  # line 3 now spans lines 3-4
+    assert lines[2].endswith(",,")  # no agency, no story date
+    lines[2] = lines[2].removesuffix(",,") + ',"an agency\nover two lines",'  # line 3 now spans lines 3-4
     lines[5] = lines[5].replace(",export,", ",exports,", 1)              # was line 6, now line 7
     path.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(DataValidationError) as info:

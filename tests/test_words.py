@@ -3,8 +3,8 @@
 import pandas as pd
 
 from rare_earth_exports.core.periods import Month
-from rare_earth_exports.core.words import (capitalised, date_words, listing, month_short, month_words, plural,
-                                           without_article)
+from rare_earth_exports.core.words import (capitalised, date_words, listing, month_short, month_words, months_in_words,
+                                           plural, possessive, without_article)
 
 
 def test_listing_joins_with_commas_and_a_final_and():
@@ -46,8 +46,26 @@ def test_a_country_name_takes_its_article_in_a_sentence():
     assert with_article("the Netherlands") == "the Netherlands"
 
 
-def test_possessive_and_percent():
-    from rare_earth_exports.core.words import percent, possessive
+def test_percent_keeps_one_decimal_and_separates_thousands():
+    from rare_earth_exports.core.words import percent
+    assert percent(16.0) == "16.0%" and percent(1234.56, 0) == "1,235%"
+
+
+def test_references_to_glued_values():
+    from rare_earth_exports.core.words import ref_number, ref_text
+
+    assert ref_number("press_n_rows") == "{glue:text}`press_n_rows:,.0f`"
+    assert ref_number("press_span_change", "+.1f") == "{glue:text}`press_span_change:+.1f`"
+    assert ref_text("press_quota_year") == "{glue:text}`press_quota_year`"
+
+
+def test_calendar_months_in_words_join_runs_of_three_or_more():
+    assert months_in_words((2,)) == "February"
+    assert months_in_words((11, 12)) == "November and December"
+    assert months_in_words((1, 3, 4, 5, 6)) == "January and March to June"
+    assert months_in_words((1, 2, 3, 7, 9, 10, 11)) == "January to March, July and September to November"
+
+
+def test_possessive():
     assert possessive("the United States") == "the United States'"
     assert possessive("Japan") == "Japan's"
-    assert percent(16.0) == "16.0%" and percent(1234.56, 0) == "1,235%"

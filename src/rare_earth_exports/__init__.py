@@ -7,8 +7,8 @@ Where things are:
   validation, consistency checks, customs importers.
 - `chapters/`: one subpackage per chapter of the book: what it measures, the sentences it
   writes, the charts it draws.
-- `present/`: how anything looks: the chart theme, the offline renderer, shared chart pieces,
-  HTML tables, the page's glue and metrics rows.
+- `present/`: how anything looks: the chart theme, the offline renderer, the series chart, the
+  events a chart labels, figures and tables with their downloads, the page's glue and metrics rows.
 - `build/`: making the site: the page plan from parameters.yml, input hashes, execution and
   publishing, the vintage diff.
 - `cli.py`: the `rebook` command.

@@ -57,6 +57,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_curate(args: argparse.Namespace) -> int:
     """Press vintages (curation/inputs.yml) through the rules, then every kept customs download
     replayed, all in a scratch folder: `--out` is replaced only when everything succeeded."""
+    import csv
     import shutil
     import tempfile
 
@@ -68,7 +69,9 @@ def cmd_curate(args: argparse.Namespace) -> int:
     curation = args.curation if args.curation.is_absolute() else root / args.curation
     out = args.out if args.out.is_absolute() else root / args.out
     inputs = load_inputs(curation, root)
-    tables = curate(inputs.press, curation)
+    with open(root / "data" / "products.csv", newline="", encoding="utf-8") as fh:
+        names = {r["product"]: r["name"] for r in csv.DictReader(fh)}
+    tables = curate(inputs.press, curation, names)
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         write_data_package(tables, scratch)

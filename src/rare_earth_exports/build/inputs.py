@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import nbformat
+import yaml
 
 from .plan import Job
 
@@ -100,6 +101,14 @@ def package_dependencies(code: str) -> list[Path]:
         parents = {".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)}
         todo |= (imported_modules(path.read_text(encoding="utf-8"), path) | parents) - seen
     return sorted({p for p in map(module_file, seen) if p is not None})
+
+
+def extension_files(config_path: Path) -> list[Path]:
+    """The package's files the book's own Sphinx extensions (listed in `_config.yml`) use: editing
+    one changes the site as surely as editing a page."""
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    extensions = ((config.get("sphinx") or {}).get("config") or {}).get("extensions") or []
+    return package_dependencies("\n".join(f"import {e}" for e in extensions if e.startswith(f"{PACKAGE_DIR.name}.")))
 
 
 def input_hash(job: Job, root: Path, data_dir: Path) -> str:

@@ -2,8 +2,9 @@
 
 The build is all-or-nothing. Notebooks execute into a staging copy of the book; the site is
 built from that copy; only when every notebook and the site build succeed are the executed
-notebooks, `book/results/` and `_build/html` replaced. A failure leaves the last good book and
-site in place and says which notebook, which cell and what error.
+notebooks, `book/results/` and `_build/html` replaced (`publish`: a kill or a full disk never
+leaves half of them). A failure leaves the last good book and site in place and says which
+notebook, which cell and what error. One build runs at a time per checkout (`lock`).
 
 A notebook is executed again only when the hash of its inputs changed: its source, its
 parameters, the package code and the data folder. The hash is stored in the executed
@@ -13,8 +14,10 @@ notebook's metadata, so a fresh clone reuses the committed outputs.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -26,15 +29,27 @@ from pathlib import Path
 
 import nbformat
 
+from ..core.sizes import file_size
+from ..present.downloads import DOWNLOAD_PREFIX
+from ..present.figure import SHARE_CARD_KEY
 from ..present.page import DECIMALS, METRIC_COLUMNS, METRICS_KEY
-from .inputs import digest_files, input_hash, stored_hash
+from . import faults
+from .errors import BuildError
+from .inputs import PACKAGE_DIR, digest_files, extension_files, input_hash, stored_hash
+from .kernels import KERNEL_LOG, die_with_parent, init_worker, kernel_config, remove_sockets_of, socket_folder
+from .lock import build_lock
 from .plan import Job
+from .publish import SITE, SITE_STAMP, free_space, is_disk_full, publish, recover
+from .stamp import source_date_epoch
 
 BOOK_DIR = "book"
 RESULTS = "book/results/metrics.csv"
+DOWNLOADS = "book/_static/downloads"          # the CSV under every chart and table: published with book/
+SHARE_CARD = "book/_static/share-card.png"    # the link-preview image, in the site only
 STAGE = Path("_build/stage")
-SITE = Path("_build/html")
 SITE_INPUTS = ("_config.yml", "_toc.yml")
+# The hash of the Vega bundle as last written whole (see `install_vega_bundle`).
+VEGA_BUNDLE_HASH = Path("_build/.vega-bundle-hash")
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "execution", "widgets")
 # Site files that two builds of the same inputs may write differently, with the reason; the
 # determinism test compares every other file of _build/html byte for byte. Empty: Sphinx's
@@ -43,18 +58,57 @@ VOLATILE_NOTEBOOK_KEYS = ("papermill", "execution", "widgets")
 SITE_STAMPED: dict[str, str] = {}
 
 
-class BuildError(RuntimeError):
-    """A build that must stop; the message says where and why."""
-
-
 # --- execution ----------------------------------------------------------------------------
 
-def execute_job(source: str, output: str, params: dict, cwd: str) -> None:
-    """Runs in a worker process: papermill execution of one notebook."""
+def execute_job(source: str, output: str, params: dict, cwd: str, sockets: str) -> None:
+    """Runs in a worker process: papermill execution of one notebook, its kernel over IPC
+    sockets named from `sockets` (see `kernels`)."""
     import papermill as pm
 
     pm.execute_notebook(source, output, parameters=params, cwd=cwd, kernel_name="python3",
-                        progress_bar=False, log_output=False, request_save_on_cell_execute=False)
+                        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                        config=kernel_config(sockets))
+
+
+def execute_all(root: Path, stage: Path, todo: list[tuple[Job, str]], jobs_n: int) -> list[str]:
+    """Executes the notebooks into the stage, `jobs_n` at a time; returns a message per failure.
+
+    Interrupted, it stops the workers at once (their kernels follow) instead of letting them
+    finish the queue.
+    """
+    from tqdm import tqdm
+
+    failures = []
+    log = root / KERNEL_LOG
+    log.write_bytes(b"")
+    with socket_folder() as sockets:
+        pool = ProcessPoolExecutor(max_workers=max(1, min(jobs_n, len(todo))),
+                                   initializer=init_worker, initargs=(os.getpid(), str(log)))
+        try:
+            futures = {}
+            for number, (job, digest) in enumerate(todo):
+                out = stage / job.output
+                out.parent.mkdir(parents=True, exist_ok=True)
+                futures[pool.submit(execute_job, str(root / job.notebook), str(out), job.params, str(out.parent),
+                                    str(sockets / str(number)))] = (job, digest)
+            bar = tqdm(total=len(futures), desc="executing", unit="notebook", file=sys.stderr, disable=None)
+            for fut in as_completed(futures):
+                job, digest = futures[fut]
+                bar.set_postfix_str(job.output)
+                try:
+                    fut.result()
+                    clean_notebook(stage / job.output, digest)
+                except Exception as exc:  # report every failing notebook, then stop
+                    failures.append(failure_message(job, exc, root / job.notebook))
+                bar.update(1)
+            bar.close()
+        except BaseException:
+            for worker in multiprocessing.active_children():
+                worker.terminate()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return failures
 
 
 def clean_notebook(path: Path, digest: str) -> None:
@@ -126,7 +180,69 @@ def write_metrics(notebooks: list[Path], target: Path) -> int:
     return len(df)
 
 
+# --- files the pages offer ------------------------------------------------------------------
+
+def glued(path: Path, wanted) -> dict[str, str]:
+    """The strings a notebook glued (without showing them) under the keys `wanted(key)` accepts."""
+    nb = nbformat.read(path, as_version=4)
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get("application/papermill.record/text/plain")
+            if name and text is not None and wanted(name):
+                values[name] = ast.literal_eval(text)
+    return values
+
+
+def write_if_changed(target: Path, content: bytes) -> None:
+    if not target.exists() or target.read_bytes() != content:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def write_downloads(notebooks: list[Path], folder: Path) -> int:
+    """The CSV files the pages' charts and tables offer (`present.downloads`), and no other file."""
+    files = {}
+    for nb in notebooks:
+        for text in glued(nb, lambda key: key.startswith(DOWNLOAD_PREFIX)).values():
+            record = json.loads(text)
+            files[record["file"]] = record["csv"].encode("utf-8")
+    for rel, content in files.items():
+        write_if_changed(folder / rel, content)
+    for path in sorted(folder.rglob("*"), reverse=True) if folder.exists() else []:
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return len(files)
+
+
+def write_share_card(notebooks: list[Path], target: Path) -> bool:
+    """The link-preview image: the chart a page marked `share`, as PNG (vl-convert, no network)."""
+    import vl_convert
+
+    specs = [text for nb in notebooks for text in glued(nb, lambda key: key == SHARE_CARD_KEY).values()]
+    if not specs:
+        return False
+    write_if_changed(target, vl_convert.vegalite_to_png(json.loads(specs[0]), scale=1))
+    return True
+
+
 # --- staging and publishing -----------------------------------------------------------------
+
+def stage_file(src: Path, dst: Path) -> None:
+    """Copies one file into the stage; a failed write says which file, its size and the space left."""
+    try:
+        faults.reached("stage", dst)
+        shutil.copyfile(src, dst)
+    except OSError as exc:
+        space = (f" ({file_size(src.stat().st_size)} to write, {file_size(free_space(dst.parent))} free)"
+                 if is_disk_full(exc) else "")
+        raise BuildError(f"staging failed: copying {src} to {dst}: {exc.strerror}{space}; "
+                         "the previous book and site are untouched") from exc
+
 
 def sync_tree(src: Path, dst: Path, ignore: tuple[str, ...] = ()) -> None:
     """Makes dst a copy of src, writing only files whose content differs (keeps Sphinx incremental)."""
@@ -142,15 +258,16 @@ def sync_tree(src: Path, dst: Path, ignore: tuple[str, ...] = ()) -> None:
             target.mkdir(parents=True, exist_ok=True)
         elif not target.exists() or target.read_bytes() != path.read_bytes():
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            stage_file(path, target)
     for path in sorted(dst.rglob("*"), reverse=True):
         if path.relative_to(dst) not in wanted:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def site_hash(stage: Path) -> str:
+    """What the site is built from: the staged book and configuration, and the package's Sphinx extensions."""
     files = [p for p in stage.rglob("*") if p.is_file() and "_build" not in p.relative_to(stage).parts]
-    return digest_files(files, stage)
+    return digest_files(files, stage) + digest_files(extension_files(stage / "_config.yml"), PACKAGE_DIR)
 
 
 def seed_mystnb_css(html_dir: Path) -> None:
@@ -168,21 +285,33 @@ def seed_mystnb_css(html_dir: Path) -> None:
         target.write_bytes(css)
 
 
-def build_site(root: Path, stage: Path, log) -> None:
-    """Jupyter Book 1, execution off, warnings as errors, into stage/_build/html."""
+def build_site(root: Path, stage: Path) -> None:
+    """Jupyter Book 1, execution off, warnings as errors, into stage/_build/html.
+
+    Sphinx's own scratch in stage/_build is reused only after a run that finished: the stamp
+    of the configuration is removed while Sphinx runs, so a run that was stopped, failed or
+    ran out of space (possibly leaving pages half written) is followed by a site built afresh.
+    """
     config_stamp = stage / "_build" / ".config-hash"
     # the page list is part of the configuration: Sphinx never deletes the HTML of a page that
     # went away, so a new set of pages starts from an empty site
     pages = sorted(p.relative_to(stage).as_posix() for p in (stage / BOOK_DIR).rglob("*")
                    if p.suffix in (".md", ".ipynb"))
     config_hash = digest_files([stage / n for n in SITE_INPUTS], stage) + \
-        hashlib.sha256("\n".join(pages).encode()).hexdigest()
+        digest_files(extension_files(stage / "_config.yml"), PACKAGE_DIR) + \
+        hashlib.sha256("\n".join(pages).encode()).hexdigest()  # Sphinx rereads no page for an edited extension
     if not config_stamp.exists() or config_stamp.read_text() != config_hash:
         shutil.rmtree(stage / "_build", ignore_errors=True)  # Sphinx keeps stale configuration
+    config_stamp.unlink(missing_ok=True)
     seed_mystnb_css(stage / "_build" / "html")
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(stage), "--builder", "html", "-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    epoch = source_date_epoch(root, dict(os.environ))
+    if epoch:
+        env["SOURCE_DATE_EPOCH"] = epoch  # the home page's "built" date: the commit's, never the wall clock
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
+                          preexec_fn=functools.partial(die_with_parent, os.getpid()))
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
         raise BuildError(f"Jupyter Book failed (exit {proc.returncode}); the previous site is untouched:\n{tail}")
@@ -190,26 +319,27 @@ def build_site(root: Path, stage: Path, log) -> None:
     config_stamp.write_text(config_hash)
 
 
-def publish(root: Path, stage: Path, outputs: list[str], site_built: bool) -> None:
-    """Swaps in the new notebooks, results and site; runs only after everything succeeded."""
-    for old in (root / BOOK_DIR).rglob("*.ipynb"):
-        if old.relative_to(root).as_posix() not in outputs:
-            old.unlink()  # a page the plan no longer makes (a destination that no longer qualifies)
-    for rel in outputs + [RESULTS]:
-        src, dst = stage / rel, root / rel
-        if not dst.exists() or dst.read_bytes() != src.read_bytes():
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, dst)
-    if not site_built:
-        return
-    new_site, old_site = root / "_build" / "html.new", root / "_build" / "html.old"
-    shutil.rmtree(new_site, ignore_errors=True)
-    shutil.rmtree(old_site, ignore_errors=True)
-    shutil.copytree(stage / "_build" / "html", new_site)
-    if (root / SITE).exists():
-        (root / SITE).rename(old_site)
-    new_site.rename(root / SITE)
-    shutil.rmtree(old_site, ignore_errors=True)
+def install_vega_bundle(root: Path) -> None:
+    """The charts' library in book/_static, never a truncated one.
+
+    `write_vega_bundle` keeps a bundle whose first line names the right versions and writes in
+    place, so a build stopped while writing it would leave a truncated bundle every later build
+    reused. The bundle is kept only if its hash is the one recorded after it was last written whole.
+    """
+    from ..present.render import BUNDLE_NAME, write_vega_bundle
+
+    bundle, record = root / BOOK_DIR / "_static" / BUNDLE_NAME, root / VEGA_BUNDLE_HASH
+    if bundle.exists() and (not record.exists() or record.read_text() != file_hash(bundle)):
+        bundle.unlink()
+    write_vega_bundle(bundle.parent)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    aside = record.with_suffix(".tmp")
+    aside.write_text(file_hash(bundle))
+    os.replace(aside, record)
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @dataclass
@@ -231,17 +361,36 @@ class BuildSummary:
 
 
 def build(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, force: bool, log=print) -> BuildSummary:
-    from tqdm import tqdm
+    """Holds the checkout's build lock, tidies what a killed build left, then builds.
 
+    Interrupted (Ctrl-C) or short of disk space, the build stops with a message and leaves the
+    last good book and site (or, stopped while moving the new files in, the complete new ones).
+    """
+    with build_lock(root) as killed:
+        if killed is not None:
+            remove_sockets_of(killed)
+            log(f"cleared the stale lock of build {killed}, which was killed before it finished")
+        recovered = recover(root)
+        if recovered:
+            log(recovered)
+        try:
+            return build_locked(root, jobs, data_dir, jobs_n=jobs_n, force=force)
+        except KeyboardInterrupt:
+            recovered = recover(root)
+            raise BuildError("interrupted; " + (recovered or "the previous book and site are untouched")) from None
+        except OSError as exc:
+            space = f" ({file_size(free_space(root / '_build'))} free in {root / '_build'})" if is_disk_full(exc) else ""
+            raise BuildError(f"the build stopped: {exc}{space}; the previous book and site are untouched") from exc
+
+
+def build_locked(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, force: bool) -> BuildSummary:
     start = time.monotonic()
-    from ..present.render import write_vega_bundle
-
     stage = root / STAGE
-    write_vega_bundle(root / BOOK_DIR / "_static")
+    install_vega_bundle(root)
     sync_tree(root / BOOK_DIR, stage / BOOK_DIR)
     sync_tree(data_dir, stage / "data")  # the site offers the data it was built from as downloads
     for name in SITE_INPUTS:
-        shutil.copyfile(root / name, stage / name)
+        stage_file(root / name, stage / name)
     # outputs the plan no longer writes are not carried into the new site
     planned = {j.output for j in jobs}
     todo, reused = [], []
@@ -251,36 +400,27 @@ def build(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, force: bo
             reused.append(job.output)
         else:
             todo.append((job, digest))
-    failures = []
-    if todo:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs_n, len(todo)))) as pool:
-            futures = {}
-            for job, digest in todo:
-                out = stage / job.output
-                out.parent.mkdir(parents=True, exist_ok=True)
-                futures[pool.submit(execute_job, str(root / job.notebook), str(out), job.params, str(out.parent))] = (job, digest)
-            bar = tqdm(total=len(futures), desc="executing", unit="notebook", file=sys.stderr, disable=None)
-            for fut in as_completed(futures):
-                job, digest = futures[fut]
-                bar.set_postfix_str(job.output)
-                try:
-                    fut.result()
-                    clean_notebook(stage / job.output, digest)
-                except BaseException as exc:  # report every failing notebook, then stop
-                    failures.append(failure_message(job, exc, root / job.notebook))
-                bar.update(1)
-            bar.close()
+    failures = execute_all(root, stage, todo, jobs_n) if todo else []
     if failures:
-        raise BuildError("notebook execution failed; the previous book and site are untouched:\n  " + "\n  ".join(failures))
+        raise BuildError("notebook execution failed; the previous book and site are untouched:\n  " + "\n  ".join(failures)
+                         + f"\n(what the kernels printed is in {KERNEL_LOG})")
     for stray in [p for p in (stage / BOOK_DIR).rglob("*.ipynb") if p.relative_to(stage).as_posix() not in planned]:
         stray.unlink()
     rows = write_metrics([stage / j.output for j in jobs], stage / RESULTS)
-    digest = site_hash(stage)
-    stamp = root / "_build" / ".site-hash"
+    write_downloads([stage / j.output for j in jobs], stage / DOWNLOADS)
+    write_share_card([stage / j.output for j in jobs], stage / SHARE_CARD)
+    digest = site_hash(stage) + (source_date_epoch(root, dict(os.environ)) or "")  # a new commit date restamps the site
+    stamp = root / SITE_STAMP
     site_built = False
     if not (root / SITE / "index.html").exists() or not stamp.exists() or stamp.read_text() != digest or force:
-        build_site(root, stage, log)
+        build_site(root, stage)
         site_built = True
-    publish(root, stage, [j.output for j in jobs], site_built)
-    stamp.write_text(digest)
+    downloads = sorted(p.relative_to(stage).as_posix() for p in (stage / DOWNLOADS).rglob("*") if p.is_file())
+    outputs = [j.output for j in jobs] + [RESULTS] + downloads
+    replace = [rel for rel in outputs
+               if not (root / rel).exists() or (root / rel).read_bytes() != (stage / rel).read_bytes()]
+    stale = [p.relative_to(root).as_posix() for p in (root / BOOK_DIR).rglob("*.ipynb")]  # a page the plan no longer makes
+    stale += [p.relative_to(root).as_posix() for p in (root / DOWNLOADS).rglob("*") if p.is_file()]  # a chart gone
+    remove = sorted(rel for rel in stale if rel not in planned and rel not in downloads)
+    publish(root, stage, replace, remove, site_built, digest)
     return BuildSummary([j.output for j, _ in todo], reused, rows, site_built, time.monotonic() - start)

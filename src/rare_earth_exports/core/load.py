@@ -7,7 +7,7 @@ absolute path, and runs from any working directory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -77,6 +77,7 @@ class BookData:
     products: pd.DataFrame
     partners: pd.DataFrame
     reconciliation: pd.DataFrame
+    stated_percentages: pd.DataFrame = field(default_factory=pd.DataFrame)  # what the pages say, with figure keys
 
     def partner_name(self, code: str) -> str:
         match = self.partners.loc[self.partners["partner"] == code, "name"]
@@ -93,4 +94,5 @@ def load_book_data(data_dir: str | Path) -> BookData:
         events=load_events(data_dir), sources=load_table(data_dir, "sources"),
         products=load_table(data_dir, "products"), partners=load_table(data_dir, "partners"),
         reconciliation=load_table(data_dir, "reconciliation"),
+        stated_percentages=load_table(data_dir, "stated_percentages"),
     )

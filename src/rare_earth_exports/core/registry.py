@@ -20,34 +20,44 @@ QUANTITIES = ("t", "kg", "USD")
 METRICS: dict[str, Metric] = {
     "level": Metric("A figure in its unit: tonnes for magnets and the headline category, kilograms for "
                     "elements, US dollars for values. A monthly figure, or the total of the period it names.",
-                    QUANTITIES, ("collapse", "compare-jpn-kor", "eu-us", "flow")),
+                    QUANTITIES, ("collapse", "destinations", "compare", "flow", "press")),
     "mom_pct": Metric("Change from the previous month, in %; computed only when both months have a figure "
-                      "of their own.", ("%",), ("collapse", "compare-jpn-kor", "eu-us")),
+                      "of their own.", ("%",), ("collapse", "destinations", "compare", "press")),
     "yoy_pct": Metric("Change from the same month (or the same months) a year before, in %; computed only "
-                      "when both have a figure.", ("%",), ("collapse", "flow")),
-    "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("compare-jpn-kor", "eu-us", "flow")),
+                      "when both have a figure.", ("%",), ("collapse", "destinations", "compare", "flow", "press")),
+    "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("collapse", "compare", "flow")),
     "share_pct": Metric("A destination's figure as % of China's total for the same months (pooled over the "
-                        "months both have a figure when the basis says so).", ("%",), ("collapse", "compare-jpn-kor", "eu-us", "flow")),
+                        "months both have a figure when the basis says so).", ("%",), ("destinations", "compare", "flow")),
     "index": Metric("A figure over the mean monthly level of a baseline window, times 100: 100 is the "
-                    "baseline level.", ("index",), ("collapse", "compare-jpn-kor", "eu-us", "flow")),
+                    "baseline level.", ("index",), ("collapse", "destinations", "compare", "flow")),
     "fall_pct": Metric("How far the lowest month after the controls fell below the baseline level, in %: "
                        "100 minus its index.", ("%",), ("collapse",)),
     "baseline_mean": Metric("The mean monthly level of a baseline window (the basis names the window and how "
-                            "it is known).", QUANTITIES, ("collapse", "compare-jpn-kor", "eu-us", "flow")),
+                            "it is known).", QUANTITIES, ("collapse", "destinations", "compare", "flow")),
     "window_mean": Metric("The mean monthly level over the months of a window that have a figure.",
-                          QUANTITIES, ("compare-jpn-kor", "eu-us", "flow")),
+                          QUANTITIES, ("collapse", "compare", "flow")),
     "months_to_regain": Metric("Months from the lowest month to the first month back at or above the baseline "
                                "level.", ("months",), ("collapse",)),
     "count": Metric("How many of something (the unit says what: months, changes, sources, events...).",
-                    ("months", "changes", "checks", "destinations", "events", "figures", "month pairs",
-                     "products", "rows", "series", "sources", "splits", "yardsticks", "years"), ("collapse", "compare-jpn-kor", "data", "eu-us", "flow", "timeline")),
+                    ("months", "blocks", "changes", "checks", "destinations", "events", "figures", "month pairs",
+                     "products", "releases", "rows", "series", "sources", "splits", "yardsticks", "years", "claims",
+                     "statements"),
+                    ("collapse", "data", "destinations", "compare", "flow", "press", "timeline")),
     "swing_sd": Metric("The standard deviation of ordinary month-to-month changes (the yardstick a change is "
-                       "read against), in percentage points.", ("percentage points",), ("collapse", "compare-jpn-kor", "eu-us")),
+                       "read against), in percentage points.", ("percentage points",), ("collapse", "destinations", "compare")),
     "z_score": Metric("How many standard deviations of the ordinary changes a change lies from their mean.",
-                      ("standard deviations",), ("collapse", "compare-jpn-kor", "eu-us")),
+                      ("standard deviations",), ("collapse", "compare")),
     "gap_pp": Metric("One side's change minus the other's over the same months, in percentage points.",
-                     ("percentage points",), ("compare-jpn-kor", "eu-us")),
-    "index_gap": Metric("One side's index minus the other's, in index points.", ("index points",), ("eu-us",)),
+                     ("percentage points",), ("compare", "destinations")),
+    "share_change_pp": Metric("The change in a destination's share of China's total from one named window to "
+                              "another (each share pooled over the window's figures), in percentage points.",
+                              ("percentage points",), ("compare",)),
+    "share_change_pp_low": Metric("The low end of the interval of `share_change_pp`, from the destination's own "
+                                  "month-to-month noise in each window (ratio estimator, Student's t; the basis "
+                                  "gives the coverage and the degrees of freedom).", ("percentage points",), ("compare",)),
+    "share_change_pp_high": Metric("The high end of the interval of `share_change_pp` (see `share_change_pp_low`).",
+                                   ("percentage points",), ("compare",)),
+    "index_gap": Metric("One side's index minus the other's, in index points.", ("index points",), ("compare",)),
     "input_ratio": Metric("Kilograms of a raw input China exported per tonne of magnets it exported, in the same "
                           "month, or the ratio of the two monthly means over the same months (needs no baseline).",
                           ("kg/t",), ("flow",)),
@@ -55,9 +65,21 @@ METRICS: dict[str, Metric] = {
                             "export price free on board where the basis says so; ranges stay ranges (low over high, "
                             "high over low).", ("ratio",), ("flow",)),
     "licence_months": Metric("How long a licence runs, in months, as the event that announced it says.",
-                             ("months",), ("compare-jpn-kor", "eu-us")),
+                             ("months",), ("compare",)),
+    "quota": Metric("A production quota total for a year, in tonnes, as the quota event that reports it says.",
+                    ("t",), ("press",)),
+    "counterfactual": Metric("What exports would have been without the controls: a baseline window's level, freed "
+                             "of its months' season, times the seasonal pattern of a full year before the controls "
+                             "(the basis names the window).", QUANTITIES, ("collapse", "destinations")),
+    "shortfall": Metric("The counterfactual minus the actual figures, summed over the period (from the control "
+                        "month on); months above the counterfactual reduce it. The basis names the baseline, or "
+                        "whether it is the low or the high of the baselines.", QUANTITIES, ("collapse", "destinations")),
+    "seasonal_factor": Metric("A part of the pattern year over its average month (1: an average month); months its "
+                              "figures give only together share one factor (the basis names them).", ("ratio",),
+                              ("collapse",)),
     "parameter": Metric("A setting of the analysis as the page used it (from parameters.yml).",
-                        ("months", "changes", "standard deviations", "t", "kg"), ("compare-jpn-kor", "eu-us", "flow")),
+                        ("months", "changes", "standard deviations", "%", "t", "kg"),
+                        ("collapse", "destinations", "compare", "flow")),
 }
 
 

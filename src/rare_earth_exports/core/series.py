@@ -6,6 +6,7 @@ so a change is only computed between two months that both have a figure.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -114,6 +115,12 @@ def baseline(rows: pd.DataFrame, start: str, end: str) -> Baseline:
     return Baseline(start, end, float("nan"), len(window), 0, "no data in the window", ())
 
 
+def period_total(rows: pd.DataFrame, start: str, end: str) -> float:
+    """Total over `start`..`end` when reported totals and months cover every month, else NaN."""
+    base = baseline(rows, start, end)
+    return base.mean * base.months_in_window if base.complete else float("nan")
+
+
 def index(values: pd.Series, base: Baseline | float) -> pd.Series:
     """Value over the baseline mean, times 100 (unit-free, so tonnes and kilograms compare)."""
     mean = base.mean if isinstance(base, Baseline) else float(base)
@@ -155,8 +162,11 @@ def price_premium(prices: pd.DataFrame, product: str, outside: str = "EU27", ins
 
     Ranges stay ranges: the premium runs from outside-low / inside-high to outside-high /
     inside-low, and `mid` compares the midpoints. Several quotes in one month widen the range.
+    A bound ('over $1,100', 'under ...': prices.csv `qualifier`) is not a price and is left out.
     """
     p = prices[(prices["product"] == product) & (prices["n_months"] == 1)]
+    if "qualifier" in p:
+        p = p[~p["qualifier"].str.contains(r"\b(?:over|under|at least)\b", regex=True)]
     def market(code: str) -> pd.DataFrame:
         m = p[p["market"] == code].groupby("first_month").agg(low=("low", "min"), high=("high", "max"))
         return m
@@ -225,3 +235,73 @@ def month_on_month(rows: pd.DataFrame, month: str) -> MonthChange:
         shortest = spans.sort_values("n_months").iloc[0]
         return MonthChange(month, value, float("nan"), float("nan"), "span", str(shortest["period"]))
     return MonthChange(month, value, previous, float("nan"), "missing")
+
+
+PERIOD_COLUMNS = ["period", "first_month", "last_month", "n_months", "value", "status", "source_ids", "monthly"]
+
+
+def period_series(obs: pd.DataFrame, product: str, partner: str = "WLD", flow: str = "export",
+                  unit: str | None = None, start: str | None = None, end: str | None = None,
+                  max_months: int = 3) -> pd.DataFrame:
+    """The series at the granularity it was published: every monthly figure, plus the short totals
+    (at most `max_months` months, shortest first) that cover months without a figure of their own
+    and overlap no figure already taken. January-February 2026, published as one figure, stays one
+    row; it is never split into months. `monthly` is the value over the months it covers.
+    """
+    rows = series_rows(obs, product, partner, flow, unit)
+    lo = pd.Period(start, "M") if start else None
+    hi = pd.Period(end, "M") if end else None
+    inside = rows[((rows["first_month"] >= lo) if lo is not None else True)
+                  & ((rows["last_month"] <= hi) if hi is not None else True)
+                  & (rows["n_months"] <= max_months)]
+    taken: set[pd.Period] = set()
+    chosen = []
+    for _, row in inside.sort_values(["n_months", "first_month"], kind="mergesort").iterrows():
+        covered = set(pd.period_range(row["first_month"], row["last_month"], freq="M"))
+        if covered & taken:
+            continue
+        taken |= covered
+        chosen.append(row)
+    out = pd.DataFrame(chosen, columns=[c for c in PERIOD_COLUMNS if c != "monthly"])
+    out = out.sort_values("first_month", kind="mergesort").reset_index(drop=True)
+    out["value"] = out["value"].astype(float)
+    out["n_months"] = out["n_months"].astype(int)
+    out["monthly"] = out["value"] / out["n_months"]
+    out.attrs["unit"] = rows["unit"].iloc[0] if len(rows) else (unit or "")
+    return out[PERIOD_COLUMNS]
+
+
+def covered_total(rows: pd.DataFrame, start: str, end: str) -> float:
+    """The total over `start`..`end` when reported months, spans and totals cover every month of
+    it (January–February 2025 from its two months, or from a two-month figure); NaN otherwise, as
+    a partial sum would understate the total."""
+    base = baseline(rows, start, end)
+    return base.mean * base.months_in_window if base.complete else float("nan")
+
+
+def t_quantile(p: float, df: float) -> float:
+    """The p-quantile of Student's t with `df` degrees of freedom (fractional, as Welch's are).
+
+    Intervals from a handful of months need t, not the normal curve: with three months the
+    95% quantile is 4.30, not 1.96. Computed by integrating the density (Simpson's rule) and
+    bisecting, so the book needs no statistics library.
+    """
+    if not 0 < p < 1 or not df > 0:
+        raise ValueError(f"t_quantile needs 0 < p < 1 and df > 0, got p={p}, df={df}")
+    if p < 0.5:
+        return -t_quantile(1 - p, df)
+    scale = np.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
+
+    def cdf(x: float) -> float:
+        grid = np.linspace(0.0, x, 2001)
+        density = scale * (1 + grid ** 2 / df) ** (-(df + 1) / 2)
+        step = x / 2000
+        return 0.5 + step / 3 * (density[0] + 4 * density[1:-1:2].sum() + 2 * density[2:-1:2].sum() + density[-1])
+
+    lo, hi = 0.0, 1.0
+    while cdf(hi) < p:
+        lo, hi = hi, hi * 2
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if cdf(mid) < p else (lo, mid)
+    return (lo + hi) / 2

@@ -50,7 +50,6 @@ def date_words(date: str) -> str:
     return f"{int(date[8:10])} {month_words(date[:7])}" if len(date) == 10 else month_words(date[:7])
 
 
-
 # Country names that take "the" in a sentence: unions, kingdoms, states, republics, plurals.
 ARTICLE_WORDS = ("union", "kingdom", "states", "republic", "emirates", "netherlands", "philippines")
 
@@ -68,6 +67,34 @@ def percent(value: float, decimals: int = 1) -> str:
     return f"{value:,.{decimals}f}%"
 
 
+def ref_number(key: str, fmt: str = ",.0f") -> str:
+    """A reference to a glued number in MyST prose, shown with `fmt`."""
+    return f"{{glue:text}}`{key}:{fmt}`"
+
+
+def ref_text(key: str) -> str:
+    """A reference to a glued text in MyST prose."""
+    return f"{{glue:text}}`{key}`"
+
+
+def months_in_words(months) -> str:
+    """Calendar months (1 to 12) in words, runs of three or more joined: (1, 3, 4, 5, 6) ->
+    'January and March to June', (11, 12) -> 'November and December'."""
+    runs: list[list[int]] = []
+    for m in months:
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{MONTH_NAMES[run[0] - 1]} to {MONTH_NAMES[run[-1] - 1]}")
+        else:
+            parts += [MONTH_NAMES[m - 1] for m in run]
+    return listing(parts)
+
+
 def possessive(name: str) -> str:
-    """"the United States'" and "Japan's"."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+    """'the United States' -> "the United States'", 'Japan' -> "Japan's"."""
+    return name + ("'" if name.endswith("s") else "'s")

@@ -35,11 +35,14 @@ class CustomsError(ValueError):
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Read in chunks: a wrong 2 GB download is hashed in bounded memory before the reader refuses it."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def default_source_id(fmt: str, path: Path) -> str:
-    return f"{fmt}-{hashlib.sha1(path.read_bytes()).hexdigest()[:8]}"
+    with open(path, "rb") as fh:
+        return f"{fmt}-{hashlib.file_digest(fh, 'sha1').hexdigest()[:8]}"
 
 
 def manifest_entry(path: Path, fmt: str, *, flow: str, period: str | None, source_id: str, url: str | None = None,

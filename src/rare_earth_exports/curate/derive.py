@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from ..core.periods import Month, cover, is_contiguous, months_of, period_for, sort_key
+from ..core.sources import join_ids, split_ids
 
 SERIES_KEY = ("reporter", "partner", "flow", "product", "unit")
 
@@ -57,12 +58,9 @@ def derive_observations(observations: list[dict]) -> list[dict]:
         known = {p: Decimal(str(r["value"])) for p, r in rows.items()}
         by_period = dict(rows)
         for period, (value, note, inputs) in sorted(derive_series(known).items(), key=lambda kv: sort_key(kv[0])):
-            sources = set()
-            for p in inputs:
-                sources.update(by_period[p]["source_ids"].split(";"))
             row = dict(zip(SERIES_KEY, key))
             row.update(period=period, value=_fmt(value), status="derived",
-                       source_ids=";".join(sorted(sources)), note=note)
+                       source_ids=join_ids(split_ids(by_period[p]["source_ids"] for p in inputs)), note=note)
             by_period[period] = row
             out.append(row)
     return out

@@ -9,7 +9,7 @@ naming the path, never a traceback.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -19,14 +19,17 @@ from .rules import CurationError
 INPUTS_FILE = "inputs.yml"
 KEPT_FIGURE_COLUMNS = ("period", "partner", "product", "metric", "value", "unit", "source_url", "published")
 KEPT_EVENT_COLUMNS = ("date", "kind", "actor", "title", "affects", "source_url")
+PERCENT_COLUMNS = ("input_file", "input_line", "quote_ref", "stated_pct", "compares", "category_words", "of_row_figure")
+HOLDS = {"figures": KEPT_FIGURE_COLUMNS, "events": KEPT_EVENT_COLUMNS, "percentages": PERCENT_COLUMNS}
 
 
 @dataclass
 class Press:
-    """The gathered press files, in reading order."""
+    """The gathered press files, in reading order; `percentages` are the vintages' stated_percentages.csv."""
 
     figures: list[Path]
     events: list[Path]
+    percentages: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -88,16 +91,16 @@ def _read_vintage(folder: Path, root: Path, press: Press) -> None:
     for entry in files:
         if not isinstance(entry, dict) or "name" not in entry or "holds" not in entry:
             raise CurationError(f"{_shown(origin_path, root)}: each entry of 'files' needs a name and what it holds")
-        if entry["holds"] not in ("figures", "events"):
+        if entry["holds"] not in HOLDS:
             continue
         path = folder / entry["name"]
         if not path.is_file():
             raise CurationError(f"{_shown(origin_path, root)}: lists {entry['name']}, which is not in {_shown(folder, root)}")
-        required = KEPT_FIGURE_COLUMNS if entry["holds"] == "figures" else KEPT_EVENT_COLUMNS
+        required = HOLDS[entry["holds"]]
         with open(path, newline="", encoding="utf-8") as fh:
             header = next(csv.reader(fh), [])
         missing = [c for c in required if c not in header]
         if missing:
             raise CurationError(f"{_shown(path, root)}: missing column(s) {', '.join(missing)} "
                                 f"for a file of {entry['holds']}")
-        (press.figures if entry["holds"] == "figures" else press.events).append(path)
+        {"figures": press.figures, "events": press.events, "percentages": press.percentages}[entry["holds"]].append(path)

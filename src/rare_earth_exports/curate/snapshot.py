@@ -21,7 +21,6 @@ correction never lands on something it was not written for.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 import unicodedata
@@ -29,6 +28,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from .csvrows import read_rows, write_rows
 
 GATHERED_FIGURE_COLUMNS = ("period", "partner", "product", "metric", "value", "unit", "source_url", "published", "quote")
 GATHERED_EVENT_COLUMNS = ("date", "kind", "actor", "title", "detail", "affects", "source_url", "quote")
@@ -421,22 +422,10 @@ class Snapshot:
     corrections_applied: int = 0
 
 
-def _read(path: Path) -> tuple[list[str], list[dict]]:
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, fields: list[str], rows: list[dict]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: r.get(k, "") for k in fields} for r in rows)
-
 
 def extract(path: Path) -> Snapshot:
     """The automatic extraction of one gathered file (no corrections applied)."""
-    columns, records = _read(path)
+    columns, records = read_rows(path)
     is_events = "date" in columns
     required = GATHERED_EVENT_COLUMNS if is_events else GATHERED_FIGURE_COLUMNS
     missing = [c for c in required if c not in columns]
@@ -572,13 +561,13 @@ def snapshot_press(path: Path, vintage: str, out_root: Path) -> Snapshot:
         raise SnapshotError(f"{path}: no such file")
     out_dir = out_root / vintage
     corrections_path = out_dir / CORRECTIONS_FILE
-    corrections = _read(corrections_path)[1] if corrections_path.is_file() else []
+    corrections = read_rows(corrections_path)[1] if corrections_path.is_file() else []
     snapshot = apply_corrections(extract(path), corrections)
     check(snapshot)
     out_dir.mkdir(parents=True, exist_ok=True)
-    _write(out_dir / path.name, snapshot.columns, snapshot.rows)
+    write_rows(out_dir / path.name, snapshot.columns, snapshot.rows)
     pct_path = out_dir / PERCENT_FILE
-    others = [p for p in (_read(pct_path)[1] if pct_path.is_file() else []) if p["input_file"] != path.name]
+    others = [p for p in (read_rows(pct_path)[1] if pct_path.is_file() else []) if p["input_file"] != path.name]
     merged = sorted(others + snapshot.percentages, key=lambda p: p["input_file"])
-    _write(pct_path, PERCENT_FIELDS, merged)
+    write_rows(pct_path, PERCENT_FIELDS, merged)
     return snapshot

@@ -4,8 +4,9 @@ The schema in `datapackage.json` is the single source of truth: types, required 
 patterns, primary and foreign keys are checked by the `frictionless` library. Around it come
 what a schema cannot express or says poorly: the file itself (encoding, quotes, blank lines,
 cells per line, the header), numbers written in full (no thousands separators, no NaN),
-periods and dates that exist, list-valued foreign keys (`source_ids`), price ranges, shares
-above 100 %, scheduled events without their reason, partners above the world total and totals
+periods and dates that exist, list-valued foreign keys (`source_ids`), figures resting only on
+weak or excluded pages, story dates without their agency, price ranges, shares above 100 %,
+scheduled events without their reason, partners above the world total and totals
 contradicted by their months (consistency.py).
 Every problem in every file is collected and reported at once, each naming the file, the line
 (as an editor counts them), the column, the value found, what was expected and a hint.
@@ -40,7 +41,9 @@ PATTERN_HINTS = {
     "partner": "an upper-case code of 2 to 6 letters or digits, e.g. USA or EU27",
     "product": "a code of lower-case letters, digits and underscores, e.g. magnets",
     "source_id": "lower-case letters, digits and hyphens",
+    "qualifier": "how the pages state the quote: about, over, under, at least or ask price, '; ' between several",
 }
+UNNAMED_TIERS = ("weak", "excluded")
 
 
 @dataclass(frozen=True, order=True)
@@ -394,7 +397,7 @@ def _period_problem(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _cell_errors(table: Table, resource: dict, ids: dict[str, set[str]]) -> list[DataError]:
+def _cell_errors(table: Table, resource: dict, ids: dict) -> list[DataError]:
     out = []
     fields = resource["schema"]["fields"]
     for row, line in zip(table.rows, table.lines):
@@ -434,6 +437,18 @@ def _cell_errors(table: Table, resource: dict, ids: dict[str, set[str]]) -> list
             if row["status"] == "scheduled" and not row["note"].strip():
                 out.append(DataError(table.label, line, "note", row["note"], "the reason a scheduled event's outcome is not given",
                                      "curation/event_status.csv gives it; a scheduled event never stands without it"))
+    if table.name in ("observations", "prices"):
+        for row, line in zip(table.rows, table.lines):
+            if row["story_date"].strip() and not row["agency"].strip():
+                out.append(DataError(table.label, line, "story_date", row["story_date"], "the agency whose story it dates",
+                                     "a story date belongs to an agency's story: fill `agency` or empty the date"))
+        tiers = ids.get("tiers", {})
+        for row, line in zip(table.rows, table.lines):
+            cited = [i for i in row["source_ids"].split(";") if i in tiers]
+            if cited and all(tiers[i] in UNNAMED_TIERS for i in cited):
+                out.append(DataError(table.label, line, "source_ids", row["source_ids"],
+                                     "at least one page that is neither weak nor excluded",
+                                     "a weak page never sets a value alone, and an excluded page sets none"))
     if table.name == "prices":
         for row, line in zip(table.rows, table.lines):
             if NUMBER_RE.fullmatch(row["low"].strip()) and NUMBER_RE.fullmatch(row["high"].strip()):
@@ -463,7 +478,8 @@ def validate_data_dir(data_dir: Path | str) -> None:
             if table is not None:
                 tables[resource["name"]] = table
     if tables:
-        ids = {"sources": {r["source_id"] for r in tables["sources"].rows}} if "sources" in tables else {}
+        ids = {"sources": {r["source_id"] for r in tables["sources"].rows},
+               "tiers": {r["source_id"]: r["reliability"] for r in tables["sources"].rows}} if "sources" in tables else {}
         own = [e for name, t in tables.items()
                for e in _cell_errors(t, next(r for r in schema["resources"] if r["name"] == name), ids)]
         seen = {(e.file, e.line, e.column) for e in own}

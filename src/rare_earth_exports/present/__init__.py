@@ -1,1 +1,2 @@
-"""How anything looks: chart theme, offline renderer, shared chart pieces, tables, page glue."""
+"""How anything looks: chart theme, offline renderer, the series chart, the events a chart labels,
+figures and tables with their downloads (`show`), page glue."""

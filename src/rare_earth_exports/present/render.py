@@ -1,9 +1,8 @@
-"""Charts on the page with no network: an offline Altair renderer and the Vega bundle it needs.
+"""Charts on the page with no network: the markup of a chart and the Vega bundle it needs.
 
-The renderer emits a `<div>` and a call to `vegaEmbed`, which the site loads once per page from
-its own static folder: no CDN, so charts render from `file://` and behind a firewall. Element
-ids come from a hash of the chart's specification, so two builds of the same data write the
-same HTML.
+A chart is a `<div>` and a call to `vegaEmbed`, which the site loads once per page from its own
+static folder: no CDN, so charts render from `file://` and behind a firewall. Element ids come
+from the figure's name, so two builds of the same data write the same HTML.
 
 `vl_convert.javascript_bundle()` returns vega, vega-lite and vega-embed as one script that sets
 `window.vegaEmbed`. Loaded as is, its top-level names collide with Sphinx's own scripts, so it
@@ -12,7 +11,6 @@ is wrapped in a function scope; as a classic script it also loads from `file://`
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 from pathlib import Path
@@ -53,29 +51,31 @@ def write_vega_bundle(static_dir: Path) -> Path:
     return target
 
 
-def chart_id(spec: dict) -> str:
-    digest = hashlib.sha1(json.dumps(spec, sort_keys=True).encode("utf-8")).hexdigest()[:12]
-    return f"chart-{digest}"
-
-
-def offline_renderer(spec: dict, **_: object) -> dict:
-    """A `<div>` plus a `vegaEmbed` call with a deterministic id; the library ships with the site."""
-    div = chart_id(spec)
+def chart_markup(spec: dict, element_id: str, label: str, described_by: str) -> str:
+    """The chart's box (an image for assistive technology, labelled and described by the figure's
+    text), the view Vega draws into (hidden from assistive technology: its marks carry no text
+    of their own) and the `vegaEmbed` call; the library ships with the site. A chart's controls
+    (Vega's bound inputs, e.g. a filter) go below the box, where a keyboard and a screen reader
+    reach them."""
     # "<" as \u003c: no "</script>" or "<!--" from the data can end or hide the script block
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
-    description = html.escape(spec.get("description", ""), quote=True)
-    markup = (
-        f'<div id="{div}" class="book-chart" role="img" aria-label="{description}"></div>\n'
-        f'<script type="text/javascript">vegaEmbed("#{div}", {payload}, '
-        '{"actions": false, "renderer": "svg"}).catch(function (e) { console.error(e); });</script>'
+    options = {"actions": False, "renderer": "svg"}
+    controls = ""
+    if any("bind" in p for p in spec.get("params", [])):
+        options["bind"] = f"#{element_id}-controls"
+        controls = f'<div id="{element_id}-controls" class="book-chart-controls"></div>\n'
+    return (
+        f'<div class="book-chart" role="img" aria-label="{html.escape(label, quote=True)}" aria-describedby="{described_by}">'
+        # the view takes its box's width even where the site's stylesheet is absent (a notebook viewer)
+        f'<div id="{element_id}" class="book-chart-view" aria-hidden="true" style="display:block;width:100%"></div></div>\n'
+        f"{controls}"
+        f'<script type="text/javascript">vegaEmbed("#{element_id}", {payload}, '
+        f'{json.dumps(options)}).catch(function (e) {{ console.error(e); }});</script>'
     )
-    return {"text/html": markup}
 
 
 def enable() -> None:
-    """Registers and enables the theme and the offline renderer (call once per notebook)."""
-    alt.renderers.register("book_offline", offline_renderer)
-    alt.renderers.enable("book_offline")
+    """Registers and enables the book's theme (call once per notebook, via `present.figure.start`)."""
 
     @alt.theme.register("book", enable=True)
     def _book_theme() -> alt.theme.ThemeConfig:

@@ -1,56 +1,77 @@
-"""The collapse chapter's tables: every month of the page's series, and the destinations side by side.
+"""The collapse chapter's tables: every figure of the series, the seasonal pattern, and the cost.
 
-A dash marks what cannot be computed because a month it needs has no figure (a gap, never a zero).
+A dash marks a gap (no figure); a change that needs a single month where only a multi-month total
+exists says "not computable", and one on a base under the floor "not meaningful".
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from ...core.conventions import Change
 from ...core.periods import period_in_words
-from ...core.words import month_short
-from ...present.tables import html_table, sources_table
+from ...core.words import months_in_words
+from ...present.tables import Table, html_table, table
 from .measures import PageMeasures
 
 
-def monthly_table(p: PageMeasures) -> str:
-    """Every month with a figure: level, status, changes, the index against each usable baseline,
-    and on a destination page its share of China's total."""
+def change_cell(c: Change, fmt: str = "+.1f") -> str:
+    """A change as a table shows it: the number, its reason, or a dash for a gap."""
+    if c.shown:
+        return format(c.pct, fmt)
+    return "—" if c.reason == "no figure" else c.reason
+
+
+def monthly_table(p: PageMeasures) -> Table:
+    """Every figure as published (months, and totals of several months kept whole): its level, status,
+    changes and its monthly level against each usable baseline."""
     m, unit = p.measures, p.measures.unit
-    values = m.series["value"]
-    table = pd.DataFrame({"Month": [month_short(k) for k in values.index], f"Exports ({unit})": values,
-                          "Figure": m.series["status"], "Month on month (%)": m.changes, "Year on year (%)": m.yoy})
-    formats = {f"Exports ({unit})": ",.1f", "Month on month (%)": "+.1f", "Year on year (%)": "+.1f"}
+    frame = pd.DataFrame({
+        "Period": [period_in_words(x) for x in m.periods["period"]],
+        f"Exports ({unit})": m.periods["value"].to_numpy(),
+        "Figure": m.periods["status"].to_numpy(),
+        "Month on month (%)": [change_cell(c) for c in m.mom],
+        "Year on year (%)": [change_cell(c) for c in m.yoy],
+    })
+    formats = {f"Exports ({unit})": ",.1f"}
     for a in m.against.values():
         if a.ok:
-            column = f"Index, {period_in_words(a.label)} = 100"
-            table[column], formats[column] = a.index, ".1f"
-    if not p.world:
-        table["Share of China's total (%)"], formats["Share of China's total (%)"] = m.shares, ".1f"
-    return html_table(table[values.notna()], formats)
+            column = f"Index, {a.window.name} = 100"
+            frame[column], formats[column] = (m.periods["monthly"] / a.base.mean * 100).to_numpy(), ".1f"
+    download = frame.assign(Period=m.periods["period"].to_numpy(), Unit=unit,
+                            source_ids=m.periods["source_ids"].to_numpy())
+    return Table("figures-as-published", "Every figure as published", download, html_table(frame, formats))
 
 
-def _level_in(value: float, month: pd.Period | None) -> str:
-    return f"{value:,.1f} in {month_short(month)}" if month is not None else "—"
-
-
-def destinations_table(p: PageMeasures) -> str:
-    """One row per destination with a page: coverage, the low after the controls and whether it is
-    pinned, the newest month, and the pooled shares before and after the controls."""
-    t, unit = p.by_destination, p.measures.unit
-    shown = pd.DataFrame({
-        "Destination": [p.names[d] for d in t["partner"]],
-        "Months with a figure": t["months"],
-        f"Lowest after the controls ({unit})": [_level_in(v, k) for k, v in zip(t["low_month"], t["low"])],
-        "Trough pinned": np.where(t["low_pinned"], "yes", "no"),
-        f"Newest ({unit})": [_level_in(v, k) for k, v in zip(t["newest_month"], t["newest"])],
-        "Share before (%)": t["share_before"],
-        "Share after (%)": t["share_after"],
+def pattern_table(p: PageMeasures) -> Table | None:
+    """The seasonal pattern: each part of the year its figures fix, its total and its monthly level
+    against the year's average month."""
+    pattern, unit = p.measures.pattern, p.measures.unit
+    if pattern is None:
+        return None
+    frame = pd.DataFrame({
+        "Months": [months_in_words(b.months) for b in pattern.blocks],
+        f"Total ({unit})": [b.total for b in pattern.blocks],
+        f"A month ({unit})": [b.per_month for b in pattern.blocks],
+        "Against an average month (%)": [b.per_month / pattern.mean * 100 for b in pattern.blocks],
     })
-    return html_table(shown, {"Share before (%)": ".1f", "Share after (%)": ".1f"})
+    return table("seasonal-pattern", f"The seasonal pattern of {pattern.window.name}", frame,
+                 {f"Total ({unit})": ",.0f", f"A month ({unit})": ",.0f", "Against an average month (%)": ".1f"})
 
 
-def chart_sources(source_ids: list[str], sources: pd.DataFrame) -> str:
-    """The sources table of a chart, folded under it."""
-    return f"<details><summary>Sources of the figures in this chart</summary>{sources_table(source_ids, sources)}</details>"
+def cost_table(p: PageMeasures) -> Table:
+    """Per baseline window: its level, its seasonally adjusted level, the month it was regained and
+    the shortfall to then and to the newest figure."""
+    m, unit = p.measures, p.measures.unit
+    rows = [a for a in m.against.values() if a.cf is not None]
+    frame = pd.DataFrame({
+        "Baseline": [a.window.name for a in rows],
+        f"Mean month ({unit})": [a.base.mean for a in rows],
+        f"Seasonally adjusted ({unit})": [a.cf.level for a in rows],
+        "Regained": [period_in_words(str(a.recovery.regained)) if a.recovery.regained is not None else "not yet" for a in rows],
+        f"Shortfall to then ({unit})": [a.to_recovery.tonnes if a.to_recovery is not None else float("nan") for a in rows],
+        f"Shortfall to {period_in_words(m.newest_period)} ({unit})": [
+            a.to_newest.tonnes if a.to_newest is not None else float("nan") for a in rows],
+    })
+    return table("cost-in-tonnes", "The cost in tonnes, by baseline", frame,
+                 {c: ",.0f" for c in frame.columns if c.endswith(f"({unit})")})

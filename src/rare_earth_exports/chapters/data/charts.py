@@ -1,4 +1,4 @@
-"""The data page's chart: which series have a figure for which month."""
+"""The data page's figure: which series have a figure for which month."""
 
 from __future__ import annotations
 
@@ -7,23 +7,30 @@ import pandas as pd
 
 from ...present import series as charts
 from ...present import theme
-
-# A month inside a reported total has a figure only summed with other months: a paler blue.
-COVERAGE_COLOURS = {"reported": theme.STATUS_COLOURS["reported"], "derived": theme.STATUS_COLOURS["derived"],
-                    "in a total": "#b7c9dd", "missing": "#eeeeee"}
+from ...present.figure import Figure
 
 
-def coverage_chart(coverage: pd.DataFrame) -> alt.TopLevelMixin:
+def coverage_chart(coverage: pd.DataFrame) -> Figure:
     """A grid of series by month (`coverage.coverage_frame`), coloured by what the month has."""
-    cov = coverage[["series", "month", "status", "unit"]]
-    heat = alt.Chart(cov).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=-90, labelOverlap=True)),
-        y=alt.Y("series:N", title=None, sort=sorted(cov["series"].unique())),
+    cov = coverage[["series", "month", "status", "unit"]].copy()
+    cov["date"] = pd.PeriodIndex(cov["month"], freq="M").to_timestamp()
+    cov["date_end"] = (pd.PeriodIndex(cov["month"], freq="M") + 1).to_timestamp()
+    order = sorted(cov["series"].unique())
+    y_scale, labels = charts.labelled_rows("series", order, top=14)
+    cells = alt.Chart(cov).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=charts.month_axis(min(cov["month"]), max(cov["month"])), x2="date_end:T",
+        y=alt.Y("series:N", axis=None, scale=y_scale),
         color=alt.Color("status:N", title="Monthly figure",
-                        scale=alt.Scale(domain=list(COVERAGE_COLOURS), range=list(COVERAGE_COLOURS.values()))),
+                        scale=alt.Scale(domain=list(theme.MONTH_COLOURS), range=list(theme.MONTH_COLOURS.values()))),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("month:N", title="Month"),
                  alt.Tooltip("status:N", title="Figure"), alt.Tooltip("unit:N", title="Unit")],
-    ).properties(width=theme.WIDTH, height=alt.Step(14))
-    return charts.titled(heat, "Which months have a figure",
-                         "Product · flow · destination, by month. Source: data/observations.csv",
-                         "Grid of series by month showing reported, derived, in-a-total and missing monthly figures.")
+    )
+    heat = alt.layer(cells, labels).properties(height=14 + charts.STRIP_STEP * len(order))
+    rows = coverage[["product", "flow", "partner", "unit", "month", "status"]].rename(columns=str.capitalize)
+    counts = coverage["status"].value_counts()
+    return Figure(
+        name="coverage", title="Which months have a figure", charts=[heat], data=rows,
+        description=(f"Grid of {len(order)} series (product, flow, destination) by month from {min(cov['month'])} to "
+                     f"{max(cov['month'])}, showing reported, derived, in-a-total and missing monthly figures: "
+                     + ", ".join(f"{counts.get(s, 0)} {s}" for s in theme.MONTH_COLOURS if counts.get(s, 0)) + "."),
+        credit="Source: the book's curated data package (product · flow · destination, by month).")

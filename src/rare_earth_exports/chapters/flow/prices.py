@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ...core.series import price_premium
-from ...core.sources import publishers
+from ...core.sources import TIERS, join_ids, publishers
 
 # What each market code in prices.csv means (datapackage.json, prices.market).
 MARKET_LABELS = {
@@ -29,17 +29,14 @@ MARKET_LABELS = {
 OUTSIDE = "EU27"
 # The Chinese markets a European quote is set against, and how a sentence names each.
 INSIDE = {"CHN": "inside China", "CHNFOB": "China's export price (FOB)"}
-# Reliability tiers, weakest first: a premium is as reliable as the weakest quote it uses.
-RELIABILITY_ORDER = ("weak", "relay", "trade press", "agency", "official")
 
 
 def weakest(tiers) -> str:
-    """The weakest reliability tier among `tiers` (an unknown tier counts as weakest)."""
-    tiers = list(tiers)
-    unknown = [t for t in tiers if t not in RELIABILITY_ORDER]
-    if unknown:
-        return sorted(unknown)[0]
-    return min(tiers, key=RELIABILITY_ORDER.index) if tiers else ""
+    """The weakest reliability tier among `tiers` (`core.sources.TIERS`; an unknown tier counts as
+    weakest): a premium is as reliable as the weakest quote it uses."""
+    tiers = sorted(set(tiers))
+    unknown = [t for t in tiers if t not in TIERS]
+    return unknown[0] if unknown else max(tiers, key=TIERS.index, default="")
 
 
 def quotes(prices: pd.DataFrame, sources: pd.DataFrame, products: list[str]) -> pd.DataFrame:
@@ -69,10 +66,9 @@ def premiums(prices: pd.DataFrame, products: list[str], outside: str = OUTSIDE,
             for month, row in prem.iterrows():
                 used = prices[(prices["product"] == product) & (prices["n_months"] == 1)
                               & (prices["first_month"] == month) & prices["market"].isin([outside, inside])]
-                ids = sorted({i for s in used["source_ids"] for i in s.split(";")})
                 out.append({"product": product, "month": str(month), "inside": inside, "inside_words": words,
                             "low": row["low"], "high": row["high"], "mid": row["mid"],
-                            "reliability": weakest(used["reliability"]), "source_ids": ";".join(ids)})
+                            "reliability": weakest(used["reliability"]), "source_ids": join_ids(used["source_ids"])})
     cols = ["product", "month", "inside", "inside_words", "low", "high", "mid", "reliability", "source_ids"]
     df = pd.DataFrame(out, columns=cols)
     df["_o"] = df["product"].map({p: i for i, p in enumerate(products)})
@@ -93,9 +89,11 @@ class PriceEvidence:
     premiums: pd.DataFrame
     without_premium: list[str]
 
-    def latest_premium(self, product: str) -> pd.Series:
-        """The premium of the last month in which `product` was quoted in Europe and in China."""
-        return self.premiums[self.premiums["product"] == product].sort_values(["month", "inside"]).iloc[-1]
+    def latest_premium(self, product: str) -> pd.Series | None:
+        """The premium of the last month in which `product` was quoted in Europe and in China; None
+        if no month was."""
+        rows = self.premiums[self.premiums["product"] == product].sort_values(["month", "inside"])
+        return rows.iloc[-1] if len(rows) else None
 
     def premium_source_ids(self, products: list[str]) -> list[str]:
         return list(self.premiums.loc[self.premiums["product"].isin(products), "source_ids"])

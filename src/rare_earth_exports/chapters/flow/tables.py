@@ -1,4 +1,4 @@
-"""The flow page's tables, as HTML for the notebook to display: what each chart and sentence rests on.
+"""The flow page's tables, for the notebook to show: what each chart and sentence rests on.
 
 Names are the data package's (products, partners); a gap shows as a dash, never as a zero.
 """
@@ -6,23 +6,17 @@ Names are the data package's (products, partners); a gap shows as a dash, never 
 from __future__ import annotations
 
 import pandas as pd
-from IPython.display import HTML
 
 from ...core.load import BookData
 from ...core.periods import period_in_words
-from ...core.words import date_words
 from ...core.sources import publishers
-from ...present.tables import html_table, sources_table
+from ...core.words import date_words
+from ...present.tables import Table, table
 from .measures import FlowPage
 from .text import known_how, legend_base, months_words, short_name
 
 
-def sources(source_ids, data: BookData) -> HTML:
-    """The sources behind a chart or table (`;`-separated ids, each listed once)."""
-    return HTML(sources_table(source_ids, data.sources))
-
-
-def baselines(flow: FlowPage, data: BookData) -> HTML:
+def baselines(flow: FlowPage, data: BookData) -> Table:
     """Which months each series' baseline rests on, and how many monthly figures it shows."""
     rows = []
     for p, s in flow.series.items():
@@ -30,10 +24,10 @@ def baselines(flow: FlowPage, data: BookData) -> HTML:
         rows.append({"Series": data.product_name(p), "Unit": s.unit or "—", "100 on the chart is": legend_base(b, flow.scope.baseline),
                      "Months with a figure in the window": b.months_with_data, "of": b.months_in_window,
                      "How": b.method, "Baseline (monthly mean)": b.mean, "Monthly figures shown": s.n_months})
-    return HTML(html_table(pd.DataFrame(rows), {"Baseline (monthly mean)": ",.1f"}))
+    return table("baselines", "Baselines of the indexes", pd.DataFrame(rows), {"Baseline (monthly mean)": ",.1f"})
 
 
-def stretches(flow: FlowPage, data: BookData) -> HTML:
+def stretches(flow: FlowPage, data: BookData) -> Table:
     """Each element against magnets under the controls (with and without the spike) and after the
     truce, over the months with both figures, and the test over months."""
     rows = []
@@ -47,11 +41,11 @@ def stretches(flow: FlowPage, data: BookData) -> HTML:
                      "Months with both figures": f"{t.as_low:,} of {t.splits:,} {'ways' if t.exact else 'random picks'}",
                      "Count": t.before + t.after, "Magnets, t a month": float("nan"), "Element, kg a month": float("nan"),
                      "kg per tonne of magnets": float("nan")})
-    return HTML(html_table(pd.DataFrame(rows), {"Magnets, t a month": ",.0f", "Element, kg a month": ",.0f",
-                                               "kg per tonne of magnets": ",.2f"}))
+    return table("stretches", "Each element against magnets, stretch by stretch", pd.DataFrame(rows),
+                 {"Magnets, t a month": ",.0f", "Element, kg a month": ",.0f", "kg per tonne of magnets": ",.2f"})
 
 
-def annual(flow: FlowPage, data: BookData) -> HTML:
+def annual(flow: FlowPage, data: BookData) -> Table:
     """Each product's total in the page's year against the year before, and how each is known."""
     a = flow.annual
     prior, year = str(flow.scope.prior), str(flow.scope.year)
@@ -59,7 +53,7 @@ def annual(flow: FlowPage, data: BookData) -> HTML:
                           prior: a["prior"], year: a["current"], "Change, %": a["yoy_pct"],
                           f"How {prior} is known": a["prior_baseline"].map(known_how),
                           f"How {year} is known": a["current_baseline"].map(known_how)})
-    return HTML(html_table(shown, {prior: ",.0f", year: ",.0f", "Change, %": "+.1f"}))
+    return table("annual", f"{year} against {prior}", shown, {prior: ",.0f", year: ",.0f", "Change, %": "+.1f"})
 
 
 def change_cell(row: pd.Series) -> str:
@@ -69,16 +63,17 @@ def change_cell(row: pd.Series) -> str:
     return format(row["yoy_pct"], "+.1f") if pd.notna(row["yoy_pct"]) else "—"
 
 
-def same_month(flow: FlowPage, data: BookData) -> HTML:
+def same_month(flow: FlowPage, data: BookData) -> Table:
     """Single months known in both years."""
     s = flow.same_month
     shown = s.assign(product=s["product"].map(data.product_name), change=[change_cell(r) for _, r in s.iterrows()])
     shown = shown[["product", "month", "unit", "year_before", "value", "change", "status"]]
     shown.columns = ["Product", "Month", "Unit", "A year before", "That month", "Change, %", "Figures"]
-    return HTML(html_table(shown, {"A year before": ",.0f", "That month": ",.0f"}))
+    return table("same-month", "Single months known in both years", shown,
+                 {"A year before": ",.0f", "That month": ",.0f"})
 
 
-def year_changes(flow: FlowPage, data: BookData) -> HTML:
+def year_changes(flow: FlowPage, data: BookData) -> Table:
     """Every figure of the newest year against the same months a year before (spans against spans)."""
     y = pd.concat([flow.year_changes, flow.focus.year_changes], ignore_index=True)
     shown = y.assign(product=y["product"].map(data.product_name), partner=y["partner"].map(data.partner_name),
@@ -86,28 +81,30 @@ def year_changes(flow: FlowPage, data: BookData) -> HTML:
                      change=[change_cell(r) for _, r in y.iterrows()])
     shown = shown[["product", "partner", "period", "value", "unit", "prior_period", "prior", "change"]]
     shown.columns = ["Product", "Destination", "Months", "Figure", "Unit", "Same months a year before", "Figure then", "Change, %"]
-    return HTML(html_table(shown, {"Figure": ",.0f", "Figure then": ",.0f"}))
+    return table("newest-year", "The newest figures against the same months a year before", shown,
+                 {"Figure": ",.0f", "Figure then": ",.0f"})
 
 
-def destinations(flow: FlowPage, data: BookData) -> HTML:
+def destinations(flow: FlowPage, data: BookData) -> Table:
     """Every destination figure for the raw inputs since the controls, against the world's."""
     d = flow.destinations
     shown = d.assign(product=d["product"].map(data.product_name), partner=d["partner"].map(data.partner_name),
                      period=d["period"].map(period_in_words), note=d["note"].str.replace("correction: ", "", regex=False))
     shown = shown[["product", "period", "partner", "value", "unit", "world", "share_pct", "note"]]
     shown.columns = ["Product", "Period", "Destination", "Figure", "Unit", "World, same period", "Share, %", "Note"]
-    return HTML(html_table(shown, {"Figure": ",.0f", "World, same period": ",.0f", "Share, %": ",.1f"}))
+    return table("raw-inputs-by-destination", "Raw inputs by destination since the controls", shown,
+                 {"Figure": ",.0f", "World, same period": ",.0f", "Share, %": ",.1f"})
 
 
-def quotes(flow: FlowPage, data: BookData) -> HTML:
+def quotes(flow: FlowPage, data: BookData) -> Table:
     """Every price quote as given, with who reported it."""
     q = flow.prices.quotes
     shown = q.assign(product=q["product"].map(data.product_name))[["product", "market_label", "period", "low", "high", "reliability", "publishers"]]
     shown.columns = ["Product", "Market", "Period", "Low, USD/kg", "High, USD/kg", "Reliability", "Reported by"]
-    return HTML(html_table(shown, {"Low, USD/kg": ",.1f", "High, USD/kg": ",.1f"}))
+    return table("quotes", "Every price quote", shown, {"Low, USD/kg": ",.1f", "High, USD/kg": ",.1f"})
 
 
-def premiums(flow: FlowPage, data: BookData) -> HTML:
+def premiums(flow: FlowPage, data: BookData) -> Table:
     """Every same-month premium, with what it is set against, its reliability and who reported its quotes."""
     prem = flow.prices.premiums
     shown = prem.assign(product=prem["product"].map(data.product_name),
@@ -115,12 +112,13 @@ def premiums(flow: FlowPage, data: BookData) -> HTML:
     shown = shown[["product", "month", "inside_words", "low", "high", "mid", "reliability", "reported_by"]]
     shown.columns = ["Product", "Month", "Europe against", "Premium, low", "Premium, high", "Midpoints compared", "Reliability",
                      "Reported by"]
-    return HTML(html_table(shown, {"Premium, low": ",.2f", "Premium, high": ",.2f", "Midpoints compared": ",.2f"}))
+    return table("premiums", "Every same-month premium", shown,
+                 {"Premium, low": ",.2f", "Premium, high": ",.2f", "Midpoints compared": ",.2f"})
 
 
-def focus_events(flow: FlowPage) -> HTML:
+def focus_events(flow: FlowPage) -> Table:
     """Reports after the truce that name the destination and a controlled input."""
     ev = flow.focus.events
     shown = pd.DataFrame({"Date": [date_words(d) for d in ev["date"]], "Kind": list(ev["kind"]),
                           "Report": list(ev["title"]), "Status": list(ev["status"])})
-    return HTML(html_table(shown, {}))
+    return table("destination-reports", "Reports after the truce that name the destination and a controlled input", shown)

@@ -455,20 +455,6 @@ def shares_text(name: str, shares: list[tuple[float, str]]) -> str:
 
 # --- glue ---------------------------------------------------------------------------------
 
-class Sentence(str):
-    """A sentence that pastes as Markdown on its own page ({glue:md}) and as plain text on another
-    page ({glue:text}`flow.ipynb::key`): MyST-NB pastes Markdown only within its own document."""
-
-    def _repr_markdown_(self) -> str:
-        return str(self)
-
-
-def glue_sentence(key: str, sentence: str) -> None:
-    from myst_nb import glue as myst_glue
-
-    myst_glue(key, Sentence(sentence), display=False)
-
-
 ELEMENT_KEYS = {
     "dysprosium": {"base": "flow_dy_base", "after_mean": "flow_dy_after_mean", "after_index": "flow_dy_after_index",
                    "after_n": "flow_dy_after_n", "under_ratio": "flow_dy_under_ratio", "after_ratio": "flow_dy_after_ratio",
@@ -520,7 +506,7 @@ def _glue_answer(page: Page, flow: FlowPage, data: BookData) -> None:
     sentence = answer(date_words(sc.truce_date), c.finished_index(c.finished_after), sc.baseline.name,
                       {_element_words(data, p): e.after_index for p, e in c.elements.items()}, element_base,
                       c.thinning, c.months_after, sc.spike.name)
-    glue_sentence("flow_answer", sentence)
+    glue_markdown("flow_answer", sentence)
     glue_markdown("flow_windows_text", windows_text(sc.baseline, period_in_words(under.period), period_in_words(after.period),
                                                     date_words(sc.control_date), date_words(sc.truce_date),
                                                     period_in_words(sc.end)))
@@ -658,6 +644,12 @@ def _glue_prices(page: Page, flow: FlowPage, data: BookData) -> None:
     for product, month, inside, low, high in (("y_oxide", "flow_p_y_month", "flow_p_y_inside", "flow_p_y_low", "flow_p_y_high"),
                                               ("nd_oxide", "flow_p_nd_month", "flow_p_nd_inside", "flow_p_nd_low", "flow_p_nd_high")):
         row = pr.latest_premium(product)
+        if row is None:
+            glue_text(month, "no month (no quote in China in a month with one in Europe)")
+            glue_text(inside, "a price in China")
+            page.glue(low, float("nan"), "", "EU27", product, "price_premium", "ratio", "low: no same-month quotes")
+            page.glue(high, float("nan"), "", "EU27", product, "price_premium", "ratio", "high: no same-month quotes")
+            continue
         basis = f"{{}}: Europe over {row['inside_words']}, same month"
         glue_text(month, period_in_words(row["month"]))
         glue_text(inside, row["inside_words"])

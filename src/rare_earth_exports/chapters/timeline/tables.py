@@ -6,12 +6,23 @@ import html
 
 import pandas as pd
 
+from ...core.sources import named_sources
+from ...present.tables import Table, page_link
+from .charts import event_rows
 from .events import actors_of
 
 
+def events_table(events: pd.DataFrame, sources: pd.DataFrame) -> Table:
+    """The timeline table, with its rows for download."""
+    return Table("all-events", "All events", event_rows(events.sort_values(["date", "event_id"])),
+                 timeline_table(events, sources))
+
+
 def timeline_table(events: pd.DataFrame, sources: pd.DataFrame, table_id: str = "events") -> str:
-    """The events as an HTML table with kind and actor filters; all text from the data is escaped."""
-    src = sources.set_index("source_id")
+    """The events as an HTML table with kind and actor filters; all text from the data is escaped.
+
+    The source column links the first page a reader may be shown (no weak or excluded page); an
+    event only such pages report shows none there (the data page lists them)."""
     kinds = sorted(events["kind"].unique())
     actors = actors_of(events)
 
@@ -20,10 +31,8 @@ def timeline_table(events: pd.DataFrame, sources: pd.DataFrame, table_id: str = 
 
     rows = []
     for _, e in events.sort_values(["date", "event_id"]).iterrows():
-        sid = e["source_ids"].split(";")[0]
-        url = src.at[sid, "url"] if sid in src.index else ""
-        pub = html.escape(src.at[sid, "publisher"]) if sid in src.index else ""
-        link = f'<a href="{html.escape(url, quote=True)}" rel="noopener">{pub}</a>' if url.lower().startswith(("http://", "https://")) else pub
+        named = named_sources(e["source_ids"], sources)  # never a weak or excluded page
+        link = page_link(named["url"].iloc[0], named["publisher"].iloc[0]) if len(named) else ""
         rows.append(f'<tr data-kind="{html.escape(e["kind"], quote=True)}" data-actor="{html.escape(e["actor"], quote=True)}">'
                     f"<td>{html.escape(e['date'])}</td><td>{html.escape(e['kind'])}</td><td>{html.escape(e['actor'])}</td>"
                     f"<td>{html.escape(e['title'])}</td><td>{html.escape(e['affects'])}</td><td>{link}</td></tr>")

@@ -3,7 +3,7 @@
 A reader (`gacc.read_gacc`, `comtrade.read_comtrade`) never writes anything: it returns an
 ImportResult with the rows it could read, the lines it skipped and why, and every problem it
 found. `merge.import_into` refuses a result with problems, so a half-read file never reaches
-the data package.
+the data package. A file too large or damaged to read is refused before it is read (`limits`).
 """
 
 from __future__ import annotations
@@ -41,6 +41,14 @@ class ImportFileError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__(f"{len(self.problems)} problem(s):\n" + "\n".join(map(str, self.problems)))
+
+
+class UnreadableFile(Exception):
+    """A download a reader refuses as a whole (too large, cut short, a line too long); `problem` says where."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
 
 
 @dataclass

@@ -8,14 +8,13 @@ their own product, `magnets_hs6`, and never overwrite the GACC 85051110 series.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ...core.periods import Month, PeriodError, YEAR_RE
-from . import ImportResult, Problem, observation, row_key
+from . import ImportResult, Problem, UnreadableFile, observation, row_key
+from .limits import csv_records, file_problems, long_line
 
 FLOWS = {"X": "export", "M": "import"}
 # HS6 -> (product, note). Only a heading that matches one product is mapped: 2805.30 and 2846.90
@@ -36,15 +35,28 @@ def _text(value) -> str:
 
 
 def read_records(path: Path) -> list[tuple[int | str, dict[str, str]]]:
-    """(line or `data[i]`, record with lower-case keys) for a Comtrade CSV or JSON file."""
-    text = path.read_text(encoding="utf-8-sig")
+    """(line or `data[i]`, record with lower-case keys) for a Comtrade CSV or JSON file.
+
+    The API's JSON is one long line, so only a CSV's lines are held to the length limit; a CSV
+    line or cell over it raises UnreadableFile. A CSV record is read as csv.DictReader would:
+    blank lines skipped, missing cells empty, cells beyond the header dropped.
+    """
+    data = path.read_bytes()
+    text = data.decode("utf-8-sig")
     if text.lstrip().startswith("{"):
-        data = json.loads(text).get("data")
-        if not isinstance(data, list):
-            raise ValueError(f"'data' is {data!r}, not a list of records")
-        return [(f"data[{i}]", {k.lower(): _text(v) for k, v in rec.items()}) for i, rec in enumerate(data)]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    return [(reader.line_num, {k.lower(): _text(v) for k, v in rec.items() if k}) for rec in reader]
+        records = json.loads(text).get("data")
+        if not isinstance(records, list):
+            raise ValueError(f"'data' is {records!r}, not a list of records")
+        return [(f"data[{i}]", {k.lower(): _text(v) for k, v in rec.items()}) for i, rec in enumerate(records)]
+    too_long = long_line(path, data)
+    if too_long:
+        raise UnreadableFile(too_long)
+    rows = [(n, cells) for n, cells in csv_records(path, text) if cells]
+    if not rows:
+        return []
+    header = [name.lower() for name in rows[0][1]]
+    return [(n, {name: _text(cells[i]) if i < len(cells) else "" for i, name in enumerate(header) if name})
+            for n, cells in rows[1:]]
 
 
 def _period(rec: dict[str, str]) -> str | None:
@@ -85,9 +97,14 @@ def read_comtrade(path, *, source_id: str, partners: list[dict], products: list[
     """Rows of one Comtrade Plus file; netWgt becomes tonnes and primaryValue USD."""
     path = Path(path)
     where = str(path)
-    result = ImportResult()
+    result = ImportResult(errors=file_problems(path))
+    if result.errors:
+        return result
     try:
         records = read_records(path)
+    except UnreadableFile as exc:
+        result.errors.append(exc.problem)
+        return result
     except (ValueError, AttributeError) as exc:
         result.errors.append(Problem(where, 1, "(file)", type(exc).__name__,
                                      "a Comtrade Plus CSV or API JSON ({\"data\": [...]})", str(exc)))

@@ -10,14 +10,13 @@ under either spelling) are ignored, so lines that differ only by regime or provi
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ...core.periods import Month, PeriodError, months_of
-from . import ImportResult, Problem, observation, row_key
+from . import ImportResult, Problem, UnreadableFile, observation, row_key
+from .limits import csv_records, file_problems, long_line
 
 # Header (stripped, lower-case) -> field. Chinese names from the query system, English from its
 # English interface (turbanisch/chinautils data-raw/cc_variable_names.R).
@@ -58,14 +57,26 @@ def _excel_cell(value) -> str:
 
 
 def read_lines(path: Path) -> list[tuple[int, list[str]]]:
-    """(line number, cells) for every line of a CSV or Excel download, header included."""
+    """(line number, cells) for every line of a CSV or Excel download, header included.
+
+    Raises UnreadableFile for a workbook the Excel reader refuses, or a line or cell over the
+    length limit (see `limits`).
+    """
+    where = str(path)
     if path.suffix.lower() in (".xls", ".xlsx"):
         import pandas  # only Excel needs it, and it is slow to import
 
-        frame = pandas.read_excel(path, header=None, dtype=object)
+        try:
+            frame = pandas.read_excel(path, header=None, dtype=object)
+        except Exception as exc:  # whatever the Excel readers raise, the workbook is not one they can read
+            raise UnreadableFile(Problem(where, 1, "(file)", type(exc).__name__, "an Excel workbook (.xlsx or .xls)",
+                                         f"the Excel reader says: {exc}")) from exc
         return [(n, [_excel_cell(v) for v in row]) for n, row in enumerate(frame.itertuples(index=False), 1)]
-    reader = csv.reader(io.StringIO(decode(path.read_bytes()), newline=""))
-    return [(reader.line_num, row) for row in reader]
+    data = path.read_bytes()
+    too_long = long_line(path, data)
+    if too_long:
+        raise UnreadableFile(too_long)
+    return csv_records(path, decode(data))
 
 
 def _number(text: str) -> Decimal | None:
@@ -91,13 +102,18 @@ def read_gacc(path, *, flow: str, period: str | None = None, source_id: str,
     if period is not None:
         months_of(period)
     path = Path(path)
-    result = ImportResult()
+    result = ImportResult(errors=file_problems(path))
     where = str(path)
+    if result.errors:
+        return result
     try:
         lines = [(n, cells) for n, cells in read_lines(path) if any(c.strip() for c in cells)]
     except UnicodeDecodeError as exc:
         result.errors.append(Problem(where, 1, "(file)", repr(exc.object[exc.start:exc.end]),
                                      "UTF-8 or GB18030 text"))
+        return result
+    except UnreadableFile as exc:
+        result.errors.append(exc.problem)
         return result
     if not lines:
         result.errors.append(Problem(where, 1, "(header)", "", "a header line"))

@@ -7,12 +7,14 @@ derived rows are recomputed so none is left resting on a figure that was replace
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ...core.sources import join_ids
+from ..csvrows import read_rows, write_rows
 from ..derive import derive_observations
+from ..provenance import CUSTOMS
 from . import ImportResult, row_key
 
 KEY = ("period", "reporter", "partner", "flow", "product", "unit")
@@ -62,8 +64,7 @@ def merge_rows(existing: list[dict], new: list[dict]) -> tuple[list[dict], Merge
             continue
         old = merged[index[key]]
         if old["status"] != "derived" and Decimal(old["value"]) == Decimal(row["value"]):
-            sources = set(old["source_ids"].split(";")) | set(row["source_ids"].split(";"))
-            merged[index[key]] = {**old, "source_ids": ";".join(sorted(sources))}
+            merged[index[key]] = {**old, "source_ids": join_ids([old["source_ids"], row["source_ids"]])}
             report.unchanged.append(key)
         else:
             merged[index[key]] = row
@@ -73,7 +74,7 @@ def merge_rows(existing: list[dict], new: list[dict]) -> tuple[list[dict], Merge
 
 def add_source(sources_rows: list[dict], source_id: str, publisher: str, title: str, url: str,
                published: str, *, reliability: str = "official",
-               reliability_note: str = OFFICIAL_NOTE) -> bool:
+               reliability_note: str = OFFICIAL_NOTE, originator: str = "") -> bool:
     """Appends a sources.csv entry unless the id is there; an id already naming another URL is an error."""
     for s in sources_rows:
         if s["source_id"] == source_id:
@@ -82,21 +83,9 @@ def add_source(sources_rows: list[dict], source_id: str, publisher: str, title: 
             return False
     sources_rows.append({"source_id": source_id, "publisher": publisher, "title": title, "url": url,
                          "published": published, "reliability": reliability,
-                         "reliability_note": reliability_note})
+                         "reliability_note": reliability_note, "originator": originator})
     return True
 
-
-def _read(path: Path) -> tuple[list[str], list[dict]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, fields: list[str], rows: list[dict]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: row.get(k, "") for k in fields} for row in rows)
 
 
 def import_into(data_dir: Path, result: ImportResult, source: dict) -> MergeReport:
@@ -109,20 +98,22 @@ def import_into(data_dir: Path, result: ImportResult, source: dict) -> MergeRepo
     if cited - {source["source_id"]}:
         raise ValueError(f"the rows cite {', '.join(sorted(cited))}, not {source['source_id']}")
     data_dir = Path(data_dir)
-    obs_fields, observations = _read(data_dir / "observations.csv")
-    src_fields, sources = _read(data_dir / "sources.csv")
+    # China's own figures originate with its customs, whoever publishes the download; others with the publisher
+    rows = [{**r, "originator": CUSTOMS if r["reporter"] == "CHN" else source["publisher"]} for r in result.rows]
+    obs_fields, observations = read_rows(data_dir / "observations.csv")
+    src_fields, sources = read_rows(data_dir / "sources.csv")
 
-    merged, report = merge_rows(observations, result.rows)
+    merged, report = merge_rows(observations, rows)
     reported = [r for r in merged if r["status"] != "derived"]
-    merged = reported + derive_observations(reported)
-    imported = {key_of(r) for r in result.rows}
+    merged = reported + [{**r, "originator": CUSTOMS} for r in derive_observations(reported)]
+    imported = {key_of(r) for r in rows}
     before = {key_of(r): r["value"] for r in observations if r["status"] == "derived"}
     after = {key_of(r): r["value"] for r in merged if r["status"] == "derived"}
     changed = [k for k in before.keys() | after.keys() if k not in imported and before.get(k) != after.get(k)]
     report.rederived = [(k, before.get(k), after.get(k))
                         for k in sorted(changed, key=lambda k: row_key(dict(zip(KEY, k))))]
 
-    report.source_added = add_source(sources, **source)
-    _write(data_dir / "observations.csv", obs_fields, sorted(merged, key=row_key))
-    _write(data_dir / "sources.csv", src_fields, sorted(sources, key=lambda s: s["source_id"]))
+    report.source_added = add_source(sources, **source, originator="; ".join(sorted({r["originator"] for r in rows})))
+    write_rows(data_dir / "observations.csv", obs_fields, sorted(merged, key=row_key))
+    write_rows(data_dir / "sources.csv", src_fields, sorted(sources, key=lambda s: s["source_id"]))
     return report

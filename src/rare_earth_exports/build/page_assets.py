@@ -1,0 +1,212 @@
+"""A Sphinx extension: each page loads only the scripts it uses, and the theme's icons cost no script.
+
+- **Charts' library where a chart is, without holding up the text.** The scripts in
+  `book_chart_js_files` (the Vega bundle, 900 kB) are added to a page only when its body calls
+  `vegaEmbed` (`present.render.chart_markup`), read from the page itself, so a new or removed
+  chart needs no list kept by hand. They load deferred: the page is drawn while they download, and
+  a small inline script queues each chart's `vegaEmbed` call until they have run (as the page
+  finishes loading, before `DOMContentLoaded`), from http and from `file://` alike, then draws the
+  charts one task each.
+- **No script for a feature the page does not use.** Copy buttons (sphinx-copybutton: code blocks),
+  toggle buttons (sphinx-togglebutton) and tab sets (sphinx-design) each load a script on every
+  page; it is kept only where the page's body has what it acts on (`ON_DEMAND`).
+- **Icons without Font Awesome's script.** The theme loads 1.5 MB of Font Awesome JavaScript (and,
+  through its stylesheet, a 156 kB web font) to draw about a dozen icons. `book/_templates/layout.html`
+  drops the script; this extension writes `_static/book-icons.css`, which draws the icons named in
+  `book_icons` as CSS masks of their Font Awesome shapes (read from the theme's own copy of Font
+  Awesome Free, icons licensed CC BY 4.0), in the text's colour, so they follow the light and dark
+  modes. When the build finishes, every icon a page asks for must be among them, or the build
+  stops naming the icon and the pages.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+# What a chart's markup calls: a page whose body contains it has a chart.
+CHART_CALL = "vegaEmbed("
+ICONS_CSS = "book-icons.css"
+# Font Awesome's class names: the styles (and which pack draws them), then the icon's name.
+STYLES = {"fa": "fas", "fas": "fas", "fa-solid": "fas", "far": "far", "fa-regular": "far",
+          "fab": "fab", "fa-brands": "fab"}
+PACK_NAMES = {"fas": "solid", "far": "regular", "fab": "brands"}
+# The theme's bundle registers each pack as `d("fas",p),d("fa-solid",p)` after `var p={...}`,
+# an icon as `name:[width,height,[aliases],"unicode","path"]` (a duotone icon: a list of paths).
+_PACK = re.compile(r'\w+\("(fas|far|fab)",(\w+)\),\w+\("fa-(?:solid|regular|brands)",\2\)')
+_ICON = re.compile(r'(?<=[{,])("?)([a-z0-9-]+)\1:\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]*",'
+                   r'("(?:[^"\\]|\\.)*"|\[[^\]]*\])\]')
+_CLASS = re.compile(r'\sclass="([^"]*)"')
+# Glyphs the theme's own stylesheet draws with Font Awesome's web font (156 kB), on elements the
+# pages have, drawn as the icons are, so no page fetches the font for them. Others (admonition
+# titles, external links in the navigation) still use the font, on the pages that have them.
+THEME_GLYPHS = {"a.reference.download::before": "solid download"}  # a link to a file (the `download` role)
+# A script kept only on pages whose body matches: what it acts on, as its extension marks it up.
+ON_DEMAND = {
+    "clipboard.min.js": re.compile(r"<pre[\s>]"),           # sphinx-copybutton: buttons on code blocks
+    "copybutton.js": re.compile(r"<pre[\s>]"),
+    "togglebutton.js": re.compile(r'class="(?:[^"]*\s)?(?:toggle|dropdown)(?:\s[^"]*)?"'),  # .toggle, .admonition.dropdown
+    "design-tabs.js": re.compile(r'class="(?:[^"]*\s)?sd-tab-set(?:\s[^"]*)?"'),  # sphinx-design tab sets
+}
+# Queues the charts' `vegaEmbed` calls (inline scripts in the body) until the deferred library has
+# run, then draws them in page order, each in a task of its own, so the page answers taps between
+# charts instead of freezing until all are drawn; each call's promise settles as the library's would.
+CHART_QUEUE = """(function () {
+  var queue = [];
+  var wait = function () {
+    var args = arguments;
+    return new Promise(function (resolve, reject) { queue.push([args, resolve, reject]); });
+  };
+  window.vegaEmbed = wait;
+  document.addEventListener("DOMContentLoaded", function () {
+    var embed = window.vegaEmbed;
+    if (embed === wait) {
+      queue.forEach(function (q) { q[2](new Error("the charts' library did not load")); });
+      return;
+    }
+    var draw = function (i) {
+      if (i === queue.length) return;
+      var q = queue[i];
+      embed.apply(window, q[0]).then(q[1], q[2]).then(function () { setTimeout(draw, 0, i + 1); });
+    };
+    draw(0);
+  });
+})();"""
+
+
+def fontawesome_script() -> Path:
+    """The theme's copy of Font Awesome (pydata-sphinx-theme ships it; sphinx-book-theme inherits)."""
+    import pydata_sphinx_theme
+
+    return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "scripts" / "fontawesome.js"
+
+
+@lru_cache(maxsize=None)
+def icon_packs(script: Path) -> dict[str, dict[str, tuple[int, int, str]]]:
+    """Per pack (fas, far, fab): icon name -> (width, height, SVG path) from Font Awesome's bundle."""
+    text = script.read_text(encoding="utf-8")
+    packs: dict[str, dict[str, tuple[int, int, str]]] = {}
+    for mark in _PACK.finditer(text):
+        start = text.rfind(f"var {mark.group(2)}={{", 0, mark.start())
+        icons = {}
+        for icon in _ICON.finditer(text, start, mark.start()):
+            path = icon.group(5)
+            paths = re.findall(r'"((?:[^"\\]|\\.)*)"', path) if path.startswith("[") else [path[1:-1]]
+            icons[icon.group(2)] = (int(icon.group(3)), int(icon.group(4)), " ".join(p for p in paths if p))
+        packs[mark.group(1)] = icons
+    if set(packs) != set(PACK_NAMES) or not all(packs.values()):
+        raise ExtensionError(f"{script}: could not read Font Awesome's icon packs (found {sorted(packs)}); "
+                             "the theme's bundle changed: update rare_earth_exports/build/page_assets.py")
+    return packs
+
+
+def icons_of(html: str, packs: dict) -> set[tuple[str, str]]:
+    """The (pack, icon) pairs the page's class attributes ask Font Awesome for."""
+    found = set()
+    for attr in _CLASS.findall(html):
+        tokens = attr.split()
+        styles = {STYLES[t] for t in tokens if t in STYLES}
+        for pack in styles:
+            names = [t[3:] for t in tokens if t.startswith("fa-") and t not in STYLES and t[3:] in packs[pack]]
+            if not names:
+                raise ExtensionError(f'class="{attr}": no {PACK_NAMES[pack]} Font Awesome icon in it')
+            found.update((pack, n) for n in names)
+    return found
+
+
+def _icon_name(entry: str) -> tuple[str, str]:
+    """`solid bars` -> ("fas", "bars")."""
+    style, _, name = entry.partition(" ")
+    pack = next((p for p, n in PACK_NAMES.items() if n == style), None)
+    if pack is None or not name:
+        raise ExtensionError(f"book_icons: {entry!r}: expected a style ({', '.join(PACK_NAMES.values())}) "
+                             "and an icon name, e.g. 'solid bars'")
+    return pack, name
+
+
+def _mask(pack: str, name: str, packs: dict) -> str:
+    """The icon's shape as the `--book-icon` mask, and its width (Font Awesome's SVGs are 1em high)."""
+    if name not in packs[pack]:
+        raise ExtensionError(f"no {PACK_NAMES[pack]} icon {name!r} in Font Awesome Free")
+    width, height, path = packs[pack][name]
+    svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'><path d='{path}'/></svg>"
+    url = "data:image/svg+xml," + quote(svg, safe=" /:=',.-")
+    return f'--book-icon:url("{url}");width:{width / height:.4g}em'
+
+
+def icons_css(icons: list[str], packs: dict) -> str:
+    """Each icon as a mask over a box of the text's colour, sized as Font Awesome sizes its SVGs."""
+    styles = {pack: [s for s, p in STYLES.items() if p == pack] for pack in PACK_NAMES}
+    used = sorted({_icon_name(e) for e in icons})
+    elements = sorted({f".{s}" for pack, _ in used for s in styles[pack]})
+    lines = ["/* Generated by rare_earth_exports.build.page_assets: the icons the theme shows, drawn",
+             "   without Font Awesome's script or web font. Shapes: Font Awesome Free 6",
+             "   (https://fontawesome.com), icons licensed CC BY 4.0. */",
+             # the element in the text's font: an empty box in Font Awesome's would still fetch its web font
+             ",".join(elements) + "{font-family:inherit}",
+             ",".join([f"{e}::before" for e in elements] + sorted(THEME_GLYPHS)) + "{content:\"\";display:inline-block;"
+             "height:1em;width:1em;vertical-align:-.125em;background-color:currentColor;forced-color-adjust:none;"
+             "-webkit-mask:var(--book-icon) center/contain no-repeat;mask:var(--book-icon) center/contain no-repeat}"]
+    for pack, name in used:
+        lines.append(",".join(f".{s}.fa-{name}::before" for s in styles[pack]) + "{" + _mask(pack, name, packs) + "}")
+    for selector, icon in sorted(THEME_GLYPHS.items()):
+        lines.append(f"{selector}{{font-family:inherit;{_mask(*_icon_name(icon), packs)}}}")
+    return "\n".join(lines) + "\n"
+
+
+def write_icons_css(app: Sphinx) -> None:
+    """Before any page is written, so Sphinx links it with the checksum of what it holds."""
+    if app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / ICONS_CSS
+    css = icons_css(app.config.book_icons, icon_packs(fontawesome_script()))
+    if not target.exists() or target.read_text(encoding="utf-8") != css:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+
+
+def page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """This page's scripts (Sphinx restores the list for the next page)."""
+    body = context.get("body", "")
+    needs = [ON_DEMAND.get(Path(str(js.filename)).name) for js in context["script_files"]]
+    context["script_files"][:] = [js for js, need in zip(context["script_files"], needs) if need is None or need.search(body)]
+    if CHART_CALL in body:
+        app.add_js_file(None, body=CHART_QUEUE)  # during html-page-context: this page only
+        for filename in app.config.book_chart_js_files:
+            app.add_js_file(filename, loading_method="defer")
+
+
+def check_icons(app: Sphinx, exception: Exception | None) -> None:
+    """Every icon a written page asks for is drawn by book-icons.css."""
+    if exception is not None or app.builder.format != "html":
+        return
+    packs = icon_packs(fontawesome_script())
+    drawn = {_icon_name(e) for e in app.config.book_icons}
+    missing: dict[tuple[str, str], list[str]] = {}
+    outdir = Path(app.outdir)
+    for page in sorted(outdir.rglob("*.html")):
+        rel = page.relative_to(outdir)
+        if rel.parts[0].startswith("_"):  # the theme's template fragments, copied as static files
+            continue
+        for icon in icons_of(page.read_text(encoding="utf-8"), packs) - drawn:
+            missing.setdefault(icon, []).append(rel.as_posix())
+    if missing:
+        raise ExtensionError("pages use icons book-icons.css does not draw (add them to book_icons in _config.yml): "
+                             + "; ".join(f"'{PACK_NAMES[p]} {n}' on {', '.join(pages[:3])}"
+                                         + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
+                                         for (p, n), pages in sorted(missing.items())))
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("book_chart_js_files", [], "html", types=[list])
+    app.add_config_value("book_icons", [], "html", types=[list])
+    app.add_css_file(ICONS_CSS)
+    app.connect("builder-inited", write_icons_css)
+    app.connect("html-page-context", page_scripts)
+    app.connect("build-finished", check_icons)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,1 @@
+"""Which number is right? The press's categories and percentages against the book's own figures."""

@@ -1,0 +1,181 @@
+"""What a page makes a reader download: the JavaScript budgets (200 kB gzipped without a chart,
+500 kB with), the Vega bundle only where a chart is, and the theme's icons without Font Awesome.
+
+The budgets are checked on the site `rebook build` writes (no Lighthouse needed: `make bench`
+measures the pages in a browser); the extension's rules on a small Sphinx project built here.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rare_earth_exports.build import page_assets, weight
+from rare_earth_exports.present.render import BUNDLE_NAME
+
+ICON_PACKS = page_assets.icon_packs(page_assets.fontawesome_script())
+
+
+# --- the built book ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(built_site) -> Path:
+    return built_site / "_build" / "html"
+
+
+def test_every_page_meets_its_javascript_budget(site):
+    pages = [weight.page_scripts(site, p) for p in weight.site_pages(site)]
+    with_charts = [p.page for p in pages if p.has_charts]
+    without = [p.page for p in pages if not p.has_charts and p.scripts]
+    # both kinds are there, so the budgets below are checked on real pages of each (the home page
+    # carries the lead chart, so it is a chart page)
+    assert {"book/collapse.html", "book/index.html"} <= set(with_charts) and "book/methods.html" in without
+    assert weight.budget_problems(site) == []
+    for page in pages:
+        assert page.loads_vega == page.has_charts, page.page
+        assert page.gzip_bytes <= page.budget, page.page
+
+
+def test_no_page_loads_font_awesome_or_the_search_index_outside_search(site):
+    for path in weight.site_pages(site):
+        page = weight.page_scripts(site, path)
+        sources = {Path(s.source).name for s in page.scripts}
+        assert "fontawesome.js" not in sources, page.page
+        assert ("searchindex.js" in sources) == (page.page == "search.html"), page.page
+        assert "fontawesome" not in path.read_text(encoding="utf-8"), page.page  # not preloaded either
+
+
+def test_every_icon_a_page_shows_is_drawn_without_font_awesome(site):
+    css = (site / "_static" / page_assets.ICONS_CSS).read_text(encoding="utf-8")
+    shown = set()
+    for path in weight.site_pages(site):
+        shown |= page_assets.icons_of(path.read_text(encoding="utf-8"), ICON_PACKS)
+    assert ("fas", "bars") in shown  # the navigation toggle
+    for _pack, name in shown:
+        assert f".fa-solid.fa-{name}::before{{--book-icon:url(\"data:image/svg+xml," in css, name
+
+
+# --- the budget check on pages made to break it ------------------------------------------------
+
+def _site(tmp_path: Path, pages: dict[str, str], scripts: dict[str, int]) -> Path:
+    """Pages (name -> body) and scripts (name -> size of incompressible content)."""
+    rng = random.Random(18)
+    (tmp_path / "_static").mkdir()
+    for name, size in scripts.items():
+        (tmp_path / "_static" / name).write_bytes(rng.randbytes(size))
+    for name, body in pages.items():
+        (tmp_path / name).write_text(f"<!doctype html><html><head></head><body>{body}</body></html>", encoding="utf-8")
+    return tmp_path
+
+
+CHART = '<div id="c"></div><script type="text/javascript">vegaEmbed("#c", {}, {});</script>'
+
+
+def test_budget_problems_name_each_page_over_budget_or_loading_vega_without_a_chart(tmp_path):
+    site = _site(tmp_path, {
+        "light.html": '<script src="_static/small.js"></script>',
+        "heavy.html": '<script src="_static/big.js"></script>',
+        "vega-no-chart.html": f'<script src="_static/{BUNDLE_NAME}"></script>',
+        "chart-no-vega.html": CHART,
+        "chart.html": f'<script defer src="_static/{BUNDLE_NAME}"></script>' + CHART,
+        "chart-heavy.html": f'<script src="_static/{BUNDLE_NAME}"></script><script src="_static/huge.js"></script>' + CHART,
+        "missing.html": '<script src="_static/gone.js"></script>',
+        "cdn.html": '<script src="https://cdn.example.org/vega.js"></script>',
+    }, {"small.js": 1_000, "big.js": 201_000, "huge.js": 501_000, BUNDLE_NAME: 1_000})
+    problems = weight.budget_problems(site)
+    assert len(problems) == 6, problems
+    assert any(p.startswith("heavy.html: 201.") and "over the 200 kB budget of a page without charts" in p
+               and "_static/big.js" in p for p in problems)
+    assert any(p.startswith("chart-heavy.html: 502.") and "over the 500 kB budget of a page with charts" in p for p in problems)
+    assert f"vega-no-chart.html: loads {BUNDLE_NAME} but has no chart" in problems
+    assert f"chart-no-vega.html: has a chart but does not load {BUNDLE_NAME}: the chart cannot render" in problems
+    assert "missing.html: names a script that is not in the site: _static/gone.js" in problems
+    assert "cdn.html: loads a script from another host: https://cdn.example.org/vega.js" in problems
+
+
+def test_page_scripts_counts_files_and_inline_scripts_raw_and_gzipped(tmp_path):
+    site = _site(tmp_path, {"p.html": '<script src="_static/a.js?v=1"></script><script>var x = 1;</script>'
+                                      '<script type="application/json">{"not": "a script"}</script>'},
+                 {"a.js": 5_000})
+    page = weight.page_scripts(site, site / "p.html")
+    assert [s.source for s in page.scripts] == ["_static/a.js", "inline"]
+    assert page.raw_bytes == 5_000 + len("var x = 1;") and page.inline_bytes == len("var x = 1;")
+    assert page.gzip_bytes > 5_000  # incompressible content grows a little when gzipped
+    assert not page.has_charts and page.budget == weight.BUDGET_NO_CHARTS
+
+
+# --- the extension, on a small Sphinx project ---------------------------------------------------
+
+PAGES = {
+    "index": "Home\n====\n\n.. toctree::\n\n   chart\n   code\n   icons\n\nText only.\n",
+    "chart": "Chart\n=====\n\n.. raw:: html\n\n   " + CHART + "\n",
+    "code": "Code\n====\n\n.. code-block:: python\n\n   print(1)\n",
+    "icons": "Icons\n=====\n\n.. raw:: html\n\n   <i class=\"fa-solid fa-bars\"></i>\n",
+}
+
+
+def sphinx_build(tmp_path: Path, icons: list[str], extra_page: str = "") -> subprocess.CompletedProcess:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "_static").mkdir()
+    (src / "_static" / BUNDLE_NAME).write_text("window.vegaEmbed = function () { return Promise.resolve(); };\n")
+    (src / "conf.py").write_text(
+        "extensions = ['sphinx_copybutton', 'rare_earth_exports.build.page_assets']\n"
+        "html_static_path = ['_static']\n"
+        f"book_chart_js_files = [{BUNDLE_NAME!r}]\n"
+        f"book_icons = {icons!r}\n")
+    for name, text in PAGES.items():
+        (src / f"{name}.rst").write_text(text + (extra_page if name == "icons" else ""))
+    env = {**os.environ, "PYTHONPATH": str(Path(page_assets.__file__).parents[2])}
+    return subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(tmp_path / "out")],
+                          capture_output=True, text=True, env=env)
+
+
+def test_only_chart_pages_load_vega_deferred_after_the_queue_and_only_code_pages_copy_buttons(tmp_path):
+    proc = sphinx_build(tmp_path, ["solid bars"])
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "out"
+    html = {name: (out / f"{name}.html").read_text(encoding="utf-8") for name in PAGES}
+    assert f'<script defer="defer" src="_static/{BUNDLE_NAME}' in html["chart"]
+    queue = html["chart"].index("window.vegaEmbed = wait")
+    assert queue < html["chart"].index(f"_static/{BUNDLE_NAME}") < html["chart"].index('vegaEmbed("#c"')
+    for name in ("index", "code", "icons"):
+        assert BUNDLE_NAME not in html[name] and "window.vegaEmbed" not in html[name], name
+    assert "copybutton.js" in html["code"] and "clipboard.min.js" in html["code"]
+    for name in ("index", "chart", "icons"):
+        assert "copybutton.js" not in html[name] and "clipboard.min.js" not in html[name], name
+    css = (out / "_static" / page_assets.ICONS_CSS).read_text(encoding="utf-8")
+    assert "_static/book-icons.css" in html["icons"] and ".fa-solid.fa-bars::before{--book-icon:" in css
+    assert "fa-list" not in css  # only the icons asked for
+
+
+def test_a_page_asking_for_an_icon_not_drawn_stops_the_build_naming_it(tmp_path):
+    proc = sphinx_build(tmp_path, ["solid bars"], '\n.. raw:: html\n\n   <span class="fa-solid fa-moon fa-lg"></span>\n')
+    assert proc.returncode != 0
+    assert "pages use icons book-icons.css does not draw (add them to book_icons in _config.yml): " \
+           "'solid moon' on icons.html" in proc.stderr
+
+
+def test_icons_css_draws_each_icon_at_its_width_and_rejects_unknown_ones():
+    css = page_assets.icons_css(["solid angle-left", "solid bars"], ICON_PACKS)
+    assert ".fa.fa-angle-left::before,.fas.fa-angle-left::before,.fa-solid.fa-angle-left::before{" in css
+    assert "viewBox='0 0 320 512'" in css and "width:0.625em}" in css  # 320 / 512
+    assert "viewBox='0 0 448 512'" in css and "width:0.875em}" in css  # 448 / 512
+    assert "a.reference.download::before{font-family:inherit;--book-icon:" in css  # the theme's own glyph
+    with pytest.raises(page_assets.ExtensionError, match="no solid icon 'no-such-icon' in Font Awesome Free"):
+        page_assets.icons_css(["solid no-such-icon"], ICON_PACKS)
+    with pytest.raises(page_assets.ExtensionError, match="expected a style"):
+        page_assets.icons_css(["bars"], ICON_PACKS)
+
+
+def test_icons_of_reads_style_and_name_from_class_attributes():
+    html = ('<i class="theme-switch fa-solid fa-sun fa-lg"></i><span class="fas fa-download"></span>'
+            '<span class="fa-brands fa-github"></span><p class="fancy">not an icon</p>')
+    assert page_assets.icons_of(html, ICON_PACKS) == {("fas", "sun"), ("fas", "download"), ("fab", "github")}
+    with pytest.raises(page_assets.ExtensionError, match="no solid Font Awesome icon"):
+        page_assets.icons_of('<i class="fa-solid fa-lg"></i>', ICON_PACKS)
