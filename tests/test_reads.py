@@ -40,6 +40,7 @@ SELECTIONS = {
     "filter by partner and product": usa,
     "filter by period": lambda obs: obs[obs["period"] == "2025-01"],
     "set_index and reindex": lambda obs: usa(obs).set_index("period").reindex(["2024-12", "2025-01", "2025-02"]),
+    "reindex with a fill value": lambda obs: usa(obs).set_index("period")["value"].reindex(["2024-12", "2025-01"], fill_value=0),
     "sort by another column": lambda obs: obs.sort_values(["partner", "period"]),
     "merge on keys": lambda obs: usa(obs).merge(pd.DataFrame({"period": ["2025-01"], "x": [1]}), on="period"),
     "copy, head, iloc slice": lambda obs: usa(obs).copy().head(1).iloc[:1],
@@ -93,6 +94,7 @@ USES = {
     "quantile": lambda s: s.quantile(0.5),
     "equals": lambda s: s.equals(s.copy()),
     "interpolate": lambda s: s.interpolate().tolist(),
+    "reindexed with a fill value, then listed": lambda s: s.reindex([0, 1, 9], fill_value=0).tolist(),
 }
 
 

@@ -189,9 +189,8 @@ class TrackedArray(OpsMixin, ExtensionArray):
         return type(self)(self._values[item], self._rows[item])
 
     def take(self, indices, allow_fill=False, fill_value=None):
-        if allow_fill and fill_value is not None and not (isinstance(fill_value, float) and np.isnan(fill_value)):
-            raise ValueError(f"a tracked figure is filled with NaN only, not {fill_value!r}")
-        values = take(self._values, indices, allow_fill=allow_fill, fill_value=np.nan)
+        fill = np.nan if fill_value is None else float(fill_value)  # a filled place holds no figure
+        values = take(self._values, indices, allow_fill=allow_fill, fill_value=fill)
         rows = take(self._rows, indices, allow_fill=allow_fill, fill_value=-1)
         return type(self)(values, rows)
 
