@@ -30,13 +30,13 @@ from pathlib import Path
 
 import nbformat
 
+from ..core.reads import READS_ENV
 from ..core.sizes import file_size
 from ..present.downloads import DOWNLOAD_PREFIX
 from ..present.figure import SHARE_CARD_KEY
 from ..present.page import DECIMALS, METRIC_COLUMNS, METRICS_KEY
 from . import faults
 from .errors import BuildError
-from ..core.reads import READS_ENV
 from .inputs import DataSlices, Reads, code_hash, digest_files, input_hash, stored_inputs
 from .kernels import KERNEL_LOG, die_with_parent, init_worker, kernel_config, remove_sockets_of, socket_folder
 from .lock import build_lock
