@@ -13,7 +13,6 @@ import json
 import math
 import re
 
-import myst_nb
 import pandas as pd
 import pytest
 
@@ -27,19 +26,6 @@ REFERENCE = re.compile(r"\{glue:text\}`([^`:]+)(?::([^`]*))?`")
 
 def keys(markdown: str) -> set[str]:
     return {key for key, _ in REFERENCE.findall(markdown)}
-
-
-@pytest.fixture
-def glued(monkeypatch) -> dict:
-    """What `glue_page` glues, by key, instead of writing it into a notebook."""
-    recorded = {}
-
-    def record(key, value, display=True):
-        assert key not in recorded, f"{key} glued twice"
-        recorded[key] = value
-
-    monkeypatch.setattr(myst_nb, "glue", record)
-    return recorded
 
 
 def metrics_rows(glued: dict) -> pd.DataFrame:

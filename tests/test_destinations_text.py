@@ -7,7 +7,6 @@ import json
 import math
 import re
 
-import myst_nb
 import pandas as pd
 import pytest
 
@@ -71,18 +70,6 @@ def page(tmp_path, rows=None, europe: float | None = 44, with_events: bool = Tru
 
 def dest(pg, partner):
     return next(d for d in pg.destinations if d.partner == partner)
-
-
-@pytest.fixture
-def glued(monkeypatch) -> dict:
-    recorded = {}
-
-    def record(key, value, display=True):
-        assert key not in recorded, f"{key} glued twice"
-        recorded[key] = value
-
-    monkeypatch.setattr(myst_nb, "glue", record)
-    return recorded
 
 
 def glue(pg, glued) -> dict:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.conventions import Window
-from ...core.periods import months_of
+from ...core.periods import disjoint, months_of
 from ...core.series import t_quantile
 
 
@@ -44,13 +44,7 @@ def finest_periods(series: list[pd.DataFrame], start: str, end: str, max_months:
         return set(sel["period"])
 
     common = sorted(set.intersection(*(inside(rows) for rows in series)), key=lambda p: (len(months_of(p)), p))
-    chosen, used = [], set()
-    for period in common:
-        months = set(months_of(period))
-        if not months & used:
-            chosen.append(period)
-            used |= months
-    return sorted(chosen)
+    return sorted(disjoint(common))
 
 
 @dataclass(frozen=True)
