@@ -451,24 +451,15 @@ def data(tmp_path) -> BookData:
 
 
 @pytest.fixture
-def glued(data, monkeypatch):
-    """What `text.glue` glues, and the page it records the numbers on."""
-    import myst_nb
-
-    out = {}
-
-    def capture(key, value, display=True):
-        assert key not in out, f"{key} glued twice"
-        out[key] = value.data if hasattr(value, "data") else value
-
-    monkeypatch.setattr(myst_nb, "glue", capture)
+def flow_glued(data, glued):
+    """What `text.glue` glues (conftest's `glued`), and the page it records the numbers on."""
     page = Page(chapter="flow", page="flow")
     text.glue(page, measures.measure(data, SCOPE), data)
-    return out, page
+    return glued, page
 
 
-def test_glue_writes_the_answer_from_the_figures(glued):
-    words, _ = glued
+def test_glue_writes_the_answer_from_the_figures(flow_glued):
+    words, _ = flow_glued
     # magnets 126 t a month after the truce on 100; dysprosium 300 and terbium 100 kg on June 2024's 1,000 and 500;
     # terbium has one month after the truce, fewer than the 3 the page asks for
     assert words["flow_answer"] == (
@@ -477,8 +468,8 @@ def test_glue_writes_the_answer_from_the_figures(glued):
         "whether they thinned further after the truce, 1 month of figures cannot tell.")
 
 
-def test_glue_writes_every_sentence_of_the_page(glued):
-    words, _ = glued
+def test_glue_writes_every_sentence_of_the_page(flow_glued):
+    words, _ = flow_glued
     assert words["flow_magnets_text"].startswith(
         "After the truce (November 2025 to March 2026) China exported 126 t of magnets in an average month, counting January "
         "and February 2026 once")
@@ -502,8 +493,8 @@ def test_glue_writes_every_sentence_of_the_page(glued):
                                           "the controls and 7.1% after the truce.")
 
 
-def test_glue_writes_every_number_of_the_prose(glued):
-    numbers, _ = glued
+def test_glue_writes_every_number_of_the_prose(flow_glued):
+    numbers, _ = flow_glued
     expected = {
         "flow_mag_after_change": 26, "flow_mag_base_mean": 100, "flow_mag_under_mean": 440 / 7, "flow_mag_under_index": 440 / 7,
         "flow_mag_after_mean": 126, "flow_mag_after_index": 126,  # (130 + 150 + 240 + 110) / 5
@@ -528,8 +519,8 @@ def test_glue_writes_every_number_of_the_prose(glued):
         assert got[key] == pytest.approx(value, abs=1e-4), key
 
 
-def test_every_glued_number_has_its_metrics_row(glued):
-    numbers, page = glued
+def test_every_glued_number_has_its_metrics_row(flow_glued):
+    numbers, page = flow_glued
     rows = pd.DataFrame(page.rows)
     numeric = {k for k, v in numbers.items() if not isinstance(v, str)}
     assert set(rows["glue_key"]) == numeric
@@ -540,8 +531,8 @@ def test_every_glued_number_has_its_metrics_row(glued):
     assert (ratio["period"], ratio["product"], ratio["unit"]) == ("2025-05/2025-06", "dysprosium/magnets", "kg/t")
 
 
-def test_the_page_uses_every_glued_word_and_glues_every_key_it_uses(glued):
-    keys, _ = glued
+def test_the_page_uses_every_glued_word_and_glues_every_key_it_uses(flow_glued):
+    keys, _ = flow_glued
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     prose = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     used = set(re.findall(r"\{glue:(?:text|md)\}`([a-z_]+)", prose))
@@ -562,13 +553,10 @@ def test_told_keeps_months_and_spans_drawn_as_one_not_totals_that_repeat_them():
     assert list(text.told(changes, spans)["period"]) == ["2026-01/2026-02", "2026-03"]
 
 
-def test_a_product_never_quoted_in_europe_and_in_china_in_one_month_glues_gaps(data, monkeypatch):
+def test_a_product_never_quoted_in_europe_and_in_china_in_one_month_glues_gaps(data, glued):
     """With no month quoted in Europe and in China (inside, or its export price), the page says so
     and glues gaps, never a premium."""
-    import myst_nb
-
-    out = {}
-    monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: out.__setitem__(key, value))
+    out = glued
     p = data.prices
     data.prices = p[~((p["product"] == "nd_oxide") & p["market"].isin(["CHN", "CHNFOB"]))].reset_index(drop=True)
     page = Page(chapter="flow", page="flow")
