@@ -66,7 +66,7 @@ def test_year_changes_table_compares_like_with_like_and_marks_small_bases(page):
 
 def test_focus_events_table_lists_the_reports_after_the_truce(page):
     t = read(tables.focus_events(page[0]))
-    assert t.to_dict("records") == [{"Date": "27 February 2026", "Kind": "other", "Report": "Yttrium to the US still scarce",
+    assert t.to_dict("records") == [{"Date": "27 February 2026", "Kind": "Other", "Report": "Yttrium to the US still scarce",
                                      "Status": "happened"}]
 
 
@@ -85,6 +85,7 @@ def test_premium_table_names_what_europe_is_set_against_and_who_reported_the_quo
     assert list(t["Europe against"]) == ["inside China", "inside China", "China's export price (FOB)"]
     assert list(t["Reported by"]) == ["china.example, europe.example"] * 3
     assert list(t["Premium, low"]) == ["20.00", "1.20", "1.20"]
+    assert list(t["Month"]) == ["November 2025", "December 2025", "January 2026"]  # months in words, not codes
 
 
 def test_same_month_table_marks_a_change_on_a_small_base():

@@ -101,16 +101,18 @@ def _datetime(month: pd.Period) -> alt.DateTime:
     return alt.DateTime(year=month.year, month=month.month, date=1)
 
 
-def month_axis(start: str, end: str, field: str = "date") -> alt.X:
+def month_axis(start: str, end: str, field: str = "date", grid: bool = True) -> alt.X:
     """The x of a monthly chart: the months start..end in full (to the end of the last), labels
-    thinned to the width; the tick where the last month ends has no label."""
+    thinned to the width; the tick where the last month ends has no label. A chart with a strip
+    takes `grid=False`: Vega-Lite would draw the month lines only as high as the lines' part,
+    up from the bottom, so across the strip and short of the top."""
     first, last = pd.Period(start, "M"), pd.Period(end, "M")
     months = (last - first).n + 1
     ticks = (f"width / {months} >= {LABEL_ROOM} ? {{interval: 'month', step: 1}} : "
              f"width / {months} * 3 >= {LABEL_ROOM} ? {{interval: 'month', step: 3}} : {{interval: 'year', step: 1}}")
     labels = f"datum.value > datetime({last.year}, {last.month - 1}, 1) ? '' : {MONTH_LABELS}"
     return alt.X(f"{field}:T", title=None, scale=alt.Scale(domain=[_datetime(first), _datetime(last + 1)]),
-                 axis=alt.Axis(format="%b", labelExpr=labels, tickCount={"expr": ticks}, labelOverlap=True))
+                 axis=alt.Axis(format="%b", labelExpr=labels, tickCount={"expr": ticks}, labelOverlap=True, grid=grid))
 
 
 def labelled_rows(field: str, order: list[str], top: int = 0) -> tuple[alt.Scale, alt.Chart]:
@@ -159,7 +161,7 @@ def series_chart(frame: pd.DataFrame, y: str, y_title: str, start: str, end: str
     multiples pass a smaller `height`, `axis_title=False` (their unit is in the figure's title)
     and `legend=False` but for one of them.
     """
-    x = month_axis(start, end)
+    x = month_axis(start, end, grid=not strip)
     lines_height = height
     # with a strip, the lines' range is set in pixels so that the strip sits below them in the same view
     pixels = {"range": [lines_height, 0]} if strip else {}

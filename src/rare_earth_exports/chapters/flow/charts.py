@@ -125,7 +125,8 @@ def indexes_chart(flow: FlowPage, data: BookData) -> Figure:
     y_title = "Index (each series' own base = 100)"
     markers = _markers(flow, data, sc.start, sc.end, [WORLD])
     order = list(dict.fromkeys(df["series"]))
-    over = [span_bars(spans, "index", "Index", order, charts.month_axis(sc.start, sc.end), ",.1f")] if len(spans) else []
+    x = charts.month_axis(sc.start, sc.end, grid=False)  # as the series chart draws it with a strip
+    over = [span_bars(spans, "index", "Index", order, x, ",.1f")] if len(spans) else []
     chart = charts.series_chart(df, "index", y_title, sc.start, sc.end, series="series", series_title="Series",
                                 markers=markers, reference=100, strip=True, over=over)
     rows = plotted(df, "Series", "index", "Index", {labels[p]: s.unit for p, s in flow.series.items()}, spans)
@@ -156,13 +157,14 @@ def stretch_frame(flow: FlowPage, data: BookData) -> pd.DataFrame:
 
 
 def shaded_stretches(stretches: pd.DataFrame, x: alt.X, height: int) -> list[alt.Chart]:
-    """The stretches as light bands over the lines' height, each named at the top of the plot (no legend)."""
-    colour = alt.Color("colour:N", scale=None)
+    """The stretches as light bands over the lines' height, each named at the top of the plot (no
+    legend: their colour is a fill, kept apart from the series' colours and their legend)."""
+    colour = alt.Fill("colour:N", scale=None)
     shade = alt.Chart(stretches).mark_rect(opacity=0.12).encode(
-        x=x, x2="date_end:T", y=alt.value(0), y2=alt.value(height), color=colour,
+        x=x, x2="date_end:T", y=alt.value(0), y2=alt.value(height), fill=colour,
         tooltip=[alt.Tooltip("stretch:N", title="Stretch"), alt.Tooltip("months:N", title="Months")])
     names = alt.Chart(stretches).mark_text(align="left", baseline="top", dx=3, fontSize=11).encode(
-        x=x, y=alt.Y("label_y:Q", scale=None, axis=None), text="stretch:N", color=colour)
+        x=x, y=alt.Y("label_y:Q", scale=None, axis=None), text="stretch:N", fill=colour)
     return [shade, names]
 
 
@@ -180,7 +182,7 @@ def ratios_chart(flow: FlowPage, data: BookData) -> Figure:
         units[short_name(data.product_name(p))] = e.series.unit
     df = long_frame(frames, "ratio")
     stretches = stretch_frame(flow, data)
-    behind = shaded_stretches(stretches, charts.month_axis(under.start, sc.end), theme.HEIGHT)
+    behind = shaded_stretches(stretches, charts.month_axis(under.start, sc.end, grid=False), theme.HEIGHT)
     markers = _markers(flow, data, under.start, sc.end, [WORLD])
     chart = charts.series_chart(df, "ratio", "kg of the element per tonne of magnets", under.start, sc.end,
                                 series="series", series_title="Element", markers=markers, value_format=",.2f",
@@ -236,7 +238,7 @@ def focus_shares_chart(flow: FlowPage, data: BookData) -> Figure:
     means = pd.DataFrame({"stretch": f.shares["name"], "share_pct": f.shares["share_pct"],
                           "date": [pd.Period(str(months_of(p)[0]), "M").to_timestamp() for p in f.shares["period"]],
                           "date_end": [(pd.Period(str(months_of(p)[-1]), "M") + 1).to_timestamp() for p in f.shares["period"]]})
-    x = charts.month_axis(f.window.start, sc.end)
+    x = charts.month_axis(f.window.start, sc.end, grid=False)
     stretch_means = alt.Chart(means).mark_rule(strokeDash=[6, 3], color=theme.MUTED, strokeWidth=2).encode(
         x=x, x2="date_end:T", y="share_pct:Q",
         tooltip=[alt.Tooltip("stretch:N", title="Stretch"), alt.Tooltip("share_pct:Q", title="Share over the stretch, %", format=",.1f")])

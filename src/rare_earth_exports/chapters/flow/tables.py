@@ -12,6 +12,7 @@ from ...core.periods import period_in_words
 from ...core.sources import publishers
 from ...core.words import date_words
 from ...present.tables import Table, table
+from ...present.theme import EVENT_WORDS
 from .measures import FlowPage
 from .text import known_how, legend_base, months_words, short_name
 
@@ -66,7 +67,8 @@ def change_cell(row: pd.Series) -> str:
 def same_month(flow: FlowPage, data: BookData) -> Table:
     """Single months known in both years."""
     s = flow.same_month
-    shown = s.assign(product=s["product"].map(data.product_name), change=[change_cell(r) for _, r in s.iterrows()])
+    shown = s.assign(product=s["product"].map(data.product_name), month=s["month"].map(period_in_words),
+                     change=[change_cell(r) for _, r in s.iterrows()])
     shown = shown[["product", "month", "unit", "year_before", "value", "change", "status"]]
     shown.columns = ["Product", "Month", "Unit", "A year before", "That month", "Change, %", "Figures"]
     return table("same-month", "Single months known in both years", shown,
@@ -99,7 +101,8 @@ def destinations(flow: FlowPage, data: BookData) -> Table:
 def quotes(flow: FlowPage, data: BookData) -> Table:
     """Every price quote as given, with who reported it."""
     q = flow.prices.quotes
-    shown = q.assign(product=q["product"].map(data.product_name))[["product", "market_label", "period", "low", "high", "reliability", "publishers"]]
+    shown = q.assign(product=q["product"].map(data.product_name), period=q["period"].map(period_in_words))
+    shown = shown[["product", "market_label", "period", "low", "high", "reliability", "publishers"]]
     shown.columns = ["Product", "Market", "Period", "Low, USD/kg", "High, USD/kg", "Reliability", "Reported by"]
     return table("quotes", "Every price quote", shown, {"Low, USD/kg": ",.1f", "High, USD/kg": ",.1f"})
 
@@ -107,7 +110,7 @@ def quotes(flow: FlowPage, data: BookData) -> Table:
 def premiums(flow: FlowPage, data: BookData) -> Table:
     """Every same-month premium, with what it is set against, its reliability and who reported its quotes."""
     prem = flow.prices.premiums
-    shown = prem.assign(product=prem["product"].map(data.product_name),
+    shown = prem.assign(product=prem["product"].map(data.product_name), month=prem["month"].map(period_in_words),
                         reported_by=[publishers(s, data.sources) for s in prem["source_ids"]])
     shown = shown[["product", "month", "inside_words", "low", "high", "mid", "reliability", "reported_by"]]
     shown.columns = ["Product", "Month", "Europe against", "Premium, low", "Premium, high", "Midpoints compared", "Reliability",
@@ -119,6 +122,6 @@ def premiums(flow: FlowPage, data: BookData) -> Table:
 def focus_events(flow: FlowPage) -> Table:
     """Reports after the truce that name the destination and a controlled input."""
     ev = flow.focus.events
-    shown = pd.DataFrame({"Date": [date_words(d) for d in ev["date"]], "Kind": list(ev["kind"]),
+    shown = pd.DataFrame({"Date": [date_words(d) for d in ev["date"]], "Kind": [EVENT_WORDS.get(k, k) for k in ev["kind"]],
                           "Report": list(ev["title"]), "Status": list(ev["status"])})
     return table("destination-reports", "Reports after the truce that name the destination and a controlled input", shown)
