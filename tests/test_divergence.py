@@ -1,6 +1,8 @@
 """Finished against raw: indexes, stretches, the test over months, spans, annual totals, the newest
 year and destinations, on small series whose results are worked out by hand in the comments."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from rare_earth_exports.core.load import load_observations
 from rare_earth_exports.present.page import Page
 
 from flow_helpers import SCOPE, flow_data
+from series_helpers import observations as series_observations
 
 COLUMNS = "period,reporter,partner,flow,product,unit,value,status,source_ids,note"
 
@@ -392,3 +395,24 @@ def test_record_writes_the_page_series_and_tables_as_metrics_rows(tmp_path):
     assert yoy.to_dict() == {"WLD": 20.0}, "the US change rests on a base below the floor, so it is not recorded"
     span_share = rows[(rows["metric"] == "share_pct") & (rows["partner"] == "USA") & (rows["period"] == "2026-01/2026-02")]
     assert span_share["value"].tolist() == [pytest.approx(16 / 240 * 100, abs=1e-4)]
+
+
+# --- a month against the one before ---------------------------------------------------------
+
+def test_a_month_against_the_previous_when_both_months_have_a_figure(tmp_path):
+    obs = series_observations(tmp_path, [("2026-02", "WLD", 100), ("2026-03", "WLD", 110)])
+    c = dv.month_against_previous(obs, "2026-03")
+    assert (c.previous, c.why) == (100, "") and c.change_pct == pytest.approx(10)
+
+
+def test_a_month_against_the_previous_is_not_computable_after_a_span(tmp_path):
+    obs = series_observations(tmp_path, [("2026-01/2026-02", "WLD", 10763), ("2026-01/2026-03", "WLD", 16001), ("2026-03", "WLD", 5238)])
+    c = dv.month_against_previous(obs, "2026-03")
+    # the January-March total also contains February but ends in March itself: the span named is January-February
+    assert (c.why, c.span, c.value) == ("span", "2026-01/2026-02", 5238) and math.isnan(c.change_pct)
+
+
+def test_a_month_against_the_previous_without_a_figure_for_either_month(tmp_path):
+    obs = series_observations(tmp_path, [("2026-03", "WLD", 5238)])
+    assert dv.month_against_previous(obs, "2026-03").why == "missing"
+    assert dv.month_against_previous(obs, "2026-04").why == "missing"

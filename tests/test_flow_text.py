@@ -14,7 +14,7 @@ import pytest
 from rare_earth_exports.chapters.flow import measures, text
 from rare_earth_exports.core.conventions import Window
 from rare_earth_exports.core.load import BookData
-from rare_earth_exports.core.series import Baseline, MonthChange
+from rare_earth_exports.core.series import Baseline
 from rare_earth_exports.present.page import Page
 
 from flow_helpers import SCOPE, flow_data
@@ -326,16 +326,16 @@ def test_change_words_like_with_like(row, words):
 
 
 def test_newest_change_words_every_case():
-    span = MonthChange("2026-03", 5238.0, NAN, NAN, "span", "2026-01/2026-02")
+    span = measures.MonthChange("2026-03", 5238.0, NAN, NAN, "span", "2026-01/2026-02")
     assert text.newest_change_words(span) == (
         "The change from February 2026 to March 2026 cannot be computed: February 2026 has no figure of its own, because "
         "China's customs published January and February 2026 as one figure.")
-    assert text.newest_change_words(MonthChange("2026-03", 5238.0, NAN, NAN, "missing")).endswith("one of the two months has no figure.")
-    assert text.newest_change_words(MonthChange("2026-03", 110.0, 100.0, 10.0, "")) == "From February 2026 to March 2026 the figure changed by +10.0%."
+    assert text.newest_change_words(measures.MonthChange("2026-03", 5238.0, NAN, NAN, "missing")).endswith("one of the two months has no figure.")
+    assert text.newest_change_words(measures.MonthChange("2026-03", 110.0, 100.0, 10.0, "")) == "From February 2026 to March 2026 the figure changed by +10.0%."
 
 
 def test_year_text_with_and_without_figures():
-    newest = MonthChange("2026-03", 110.0, 100.0, 10.0, "")
+    newest = measures.MonthChange("2026-03", 110.0, 100.0, 10.0, "")
     assert text.year_text(pd.DataFrame(), "Magnets.", newest) == "Magnets. No figure for the months after the last full year has been reported."
     got = text.year_text(pd.DataFrame([change_row(9943.5, 8.24)]), "Magnets.", newest)
     assert got == ("Magnets. January and February 2026: 10,763 t (one figure for both months), 8.2% more than in January and "

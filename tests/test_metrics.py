@@ -127,37 +127,6 @@ def test_a_single_change_gives_no_yardstick():
     assert isinstance(empty, Swing) and empty.n == 0 and math.isnan(empty.mean) and math.isnan(empty.z(1.0))
 
 
-# --- like with like, and a month against the one before ---------------------------------------
-
-def test_the_same_months_a_year_before_keep_their_notation():
-    from rare_earth_exports.core.series import period_a_year_before
-    assert period_a_year_before("2026-01/2026-02") == "2025-01/2025-02"
-    assert period_a_year_before("2026-03") == "2025-03"
-    assert period_a_year_before("2025") == "2024"
-
-
-def test_month_on_month_when_both_months_have_a_figure(tmp_path):
-    from rare_earth_exports.core.series import month_on_month
-    obs = observations(tmp_path, [("2026-02", "WLD", 100), ("2026-03", "WLD", 110)])
-    c = month_on_month(obs, "2026-03")
-    assert (c.previous, c.why) == (100, "") and c.change_pct == pytest.approx(10)
-
-
-def test_month_on_month_is_not_computable_after_a_span(tmp_path):
-    from rare_earth_exports.core.series import month_on_month
-    obs = observations(tmp_path, [("2026-01/2026-02", "WLD", 10763), ("2026-01/2026-03", "WLD", 16001), ("2026-03", "WLD", 5238)])
-    c = month_on_month(obs, "2026-03")
-    # the January-March total also contains February but ends in March itself: the span named is January-February
-    assert (c.why, c.span, c.value) == ("span", "2026-01/2026-02", 5238) and math.isnan(c.change_pct)
-
-
-def test_month_on_month_without_a_figure_for_either_month(tmp_path):
-    from rare_earth_exports.core.series import month_on_month
-    obs = observations(tmp_path, [("2026-03", "WLD", 5238)])
-    assert month_on_month(obs, "2026-03").why == "missing"
-    assert month_on_month(obs, "2026-04").why == "missing"
-
-
 # --- period_series: the series at the granularity it was published ---------------------------------
 
 def test_period_series_keeps_a_two_month_total_whole_and_leaves_out_totals_that_overlap(tmp_path):

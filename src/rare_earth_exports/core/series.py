@@ -13,7 +13,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from .periods import Month, cover, months_of, period_for
+from .periods import Month, cover, period_for
 
 QUANTITY_UNITS = ("t", "kg")
 
@@ -188,53 +188,6 @@ def qualifying_partners(obs: pd.DataFrame, rule: dict) -> list[str]:
         sel = sel[sel["first_month"] >= pd.Period(rule["since"], "M")]
     counts = sel.groupby("partner")["period"].nunique()
     return sorted(counts[counts >= int(rule.get("min_months", 1))].index)
-
-
-def period_a_year_before(period: str) -> str:
-    """The same months a year earlier, in the same notation ('2026-01/2026-02' -> '2025-01/2025-02').
-
-    Year-on-year compares like with like: a two-month figure against the same two months, never
-    against one month or a year.
-    """
-    return period_for([m.shift(-12) for m in months_of(period)])
-
-
-@dataclass(frozen=True)
-class MonthChange:
-    """A month against the month before, or why that change cannot be computed.
-
-    `why` is '' when both months have a figure of their own, 'span' when the month before is
-    known only inside a figure for several months together (`span` names it), 'missing' when there
-    is no figure for one of the two months.
-    """
-
-    month: str
-    value: float
-    previous: float
-    change_pct: float
-    why: str
-    span: str = ""
-
-
-def month_on_month(rows: pd.DataFrame, month: str) -> MonthChange:
-    """`month` against the month before it, from one series' rows (months, spans and years).
-
-    A month GACC published together with its neighbour (January-February) has no figure of its
-    own, so a change that needs it is not computable: it is never split out of the span.
-    """
-    this, before = pd.Period(month, "M"), pd.Period(month, "M") - 1
-    singles = rows[rows["n_months"] == 1].set_index("first_month")["value"]
-    value = float(singles.get(this, float("nan")))
-    previous = float(singles.get(before, float("nan")))
-    if np.isfinite(value) and np.isfinite(previous):
-        change = (value / previous - 1) * 100 if previous else float("nan")
-        return MonthChange(month, value, previous, change, "")
-    spans = rows[(rows["n_months"] > 1) & (rows["first_month"] <= before) & (rows["last_month"] >= before)
-                 & (rows["last_month"] < this)]
-    if np.isfinite(value) and len(spans):
-        shortest = spans.sort_values("n_months").iloc[0]
-        return MonthChange(month, value, float("nan"), float("nan"), "span", str(shortest["period"]))
-    return MonthChange(month, value, previous, float("nan"), "missing")
 
 
 PERIOD_COLUMNS = ["period", "first_month", "last_month", "n_months", "value", "status", "source_ids", "monthly"]

@@ -27,9 +27,8 @@ import pandas as pd
 
 from ...core.conventions import Window, meaningful_base
 from ...core.load import BookData
-from ...core.periods import Month, is_contiguous, last_full_year, months_of, period_for, period_kind
-from ...core.series import (Baseline, MonthChange, baseline, index, month_on_month, monthly_series, period_a_year_before,
-                            series_rows, share_pct, yoy_pct)
+from ...core.periods import Month, disjoint, is_contiguous, last_full_year, months_of, period_for, period_kind, year_before
+from ...core.series import Baseline, baseline, index, monthly_series, series_rows, share_pct, yoy_pct
 from ...present.page import Page
 from .prices import PriceEvidence, price_evidence
 
@@ -74,17 +73,14 @@ def drawn_spans(rows: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     lo, hi = pd.Period(start, "M"), pd.Period(end, "M")
     singles = set(rows.loc[rows["n_months"] == 1, "first_month"])
     cands = rows[(rows["n_months"] > 1) & (rows["first_month"] >= lo) & (rows["last_month"] <= hi)]
-    cands = cands[cands["period"].map(period_kind) == "span"].sort_values(["n_months", "first_month"])
-    kept, used = [], set()
-    for _, r in cands.iterrows():
-        months = set(pd.period_range(r["first_month"], r["last_month"], freq="M"))
-        if not months & singles and not months & used:
-            kept.append(r)
-            used |= months
+    cands = cands[cands["period"].map(period_kind) == "span"]
+    alone = [not set(pd.period_range(a, b, freq="M")) & singles for a, b in zip(cands["first_month"], cands["last_month"])]
+    cands = cands[np.array(alone, dtype=bool)].sort_values(["n_months", "first_month"])
     cols = ["period", "first_month", "last_month", "n_months", "value", "monthly", "status", "source_ids"]
-    if not kept:
+    out = cands[cands["period"].isin(disjoint(list(cands["period"])))].sort_values("first_month")
+    if not len(out):
         return pd.DataFrame(columns=cols)
-    out = pd.DataFrame(kept).sort_values("first_month")
+    out = out.copy()
     out["monthly"] = out["value"] / out["n_months"]
     return out[cols].reset_index(drop=True)
 
@@ -463,6 +459,44 @@ def same_month_changes(obs: pd.DataFrame, products: list[str], partner: str, sta
     return pd.DataFrame(out, columns=["product", "month", "unit", "value", "year_before", "yoy_pct", "meaningful", "status"])
 
 
+@dataclass(frozen=True)
+class MonthChange:
+    """A month against the month before, or why that change cannot be computed.
+
+    `why` is '' when both months have a figure of their own, 'span' when the month before is
+    known only inside a figure for several months together (`span` names it), 'missing' when there
+    is no figure for one of the two months.
+    """
+
+    month: str
+    value: float
+    previous: float
+    change_pct: float
+    why: str
+    span: str = ""
+
+
+def month_against_previous(rows: pd.DataFrame, month: str) -> MonthChange:
+    """`month` against the month before it, from one series' rows (months, spans and years).
+
+    A month GACC published together with its neighbour (January-February) has no figure of its
+    own, so a change that needs it is not computable: it is never split out of the span.
+    """
+    this, before = pd.Period(month, "M"), pd.Period(month, "M") - 1
+    singles = rows[rows["n_months"] == 1].set_index("first_month")["value"]
+    value = float(singles.get(this, float("nan")))
+    previous = float(singles.get(before, float("nan")))
+    if np.isfinite(value) and np.isfinite(previous):
+        change = (value / previous - 1) * 100 if previous else float("nan")
+        return MonthChange(month, value, previous, change, "")
+    spans = rows[(rows["n_months"] > 1) & (rows["first_month"] <= before) & (rows["last_month"] >= before)
+                 & (rows["last_month"] < this)]
+    if np.isfinite(value) and len(spans):
+        shortest = spans.sort_values("n_months").iloc[0]
+        return MonthChange(month, value, float("nan"), float("nan"), "span", str(shortest["period"]))
+    return MonthChange(month, value, previous, float("nan"), "missing")
+
+
 def like_with_like(obs: pd.DataFrame, series: list[tuple[str, str]], since: str, end: str,
                    floors: dict[str, float]) -> pd.DataFrame:
     """Every figure of each (product, partner) for a month or span from `since` to `end`, against
@@ -476,7 +510,7 @@ def like_with_like(obs: pd.DataFrame, series: list[tuple[str, str]], since: str,
         for _, r in inside.sort_values(["first_month", "n_months"]).iterrows():
             if period_kind(r["period"]) == "year":
                 continue
-            prior_period = period_a_year_before(r["period"])
+            prior_period = year_before(r["period"])
             prior, _ = period_total(rows, prior_period)
             ok = meaningful_base(prior, r["unit"], floors)
             out.append({"product": product, "partner": partner, "period": r["period"], "n_months": r["n_months"],
@@ -642,7 +676,7 @@ def destination(obs: pd.DataFrame, events: pd.DataFrame, destinations: pd.DataFr
         window_level(rows, under.start, under.end), window_level(rows, after.start, after.end), shares,
         period_shares(obs, fin, p, w.start, scope.end), input_figures(obs, destinations, fin, p),
         unreported(obs, raw_inputs, p, under.start, scope.end), destination_events(events, p, after.start), tariffs, truce,
-        month_on_month(rows, scope.end), like_with_like(obs, [(fin, p)], scope.newest_year_start, scope.end, scope.floors))
+        month_against_previous(rows, scope.end), like_with_like(obs, [(fin, p)], scope.newest_year_start, scope.end, scope.floors))
 
 
 # --- the page -------------------------------------------------------------------------------
@@ -835,7 +869,7 @@ def measure(data: BookData, scope: Scope) -> FlowPage:
         same_month=same_month_changes(obs, scope.products, WORLD, f"{scope.year}-01", scope.year_end, scope.floors),
         year_changes=like_with_like(obs, [(scope.finished, WORLD), *[(p, WORLD) for p in scope.raws]],
                                     scope.newest_year_start, scope.end, scope.floors),
-        newest=month_on_month(series_rows(obs, scope.finished, WORLD), scope.end),
+        newest=month_against_previous(series_rows(obs, scope.finished, WORLD), scope.end),
         shares=shares_in_year(obs, scope.finished, scope.destination, scope.year, scope.year_end),
         destinations=destinations, prices=price_evidence(data.prices, data.sources, scope.price_products),
         focus=destination(obs, data.events, destinations, scope),

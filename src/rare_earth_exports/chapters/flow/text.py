@@ -14,10 +14,10 @@ import pandas as pd
 from ...core.conventions import Window
 from ...core.load import BookData
 from ...core.periods import months_of, period_in_words
-from ...core.series import Baseline, MonthChange
+from ...core.series import Baseline
 from ...core.words import capitalised, date_words, listing, percent, possessive, with_article
 from ...present.page import Page, glue_markdown, glue_text
-from .measures import ELEMENT_OXIDE, FEEDSTOCK, HEADLINE, WORLD, FlowPage, Permutation, Spike, Stretch
+from .measures import ELEMENT_OXIDE, FEEDSTOCK, HEADLINE, WORLD, FlowPage, MonthChange, Permutation, Spike, Stretch
 
 
 def product_phrase(name: str) -> str:
