@@ -112,7 +112,8 @@ def month_axis(start: str, end: str, field: str = "date", grid: bool = True) -> 
              f"width / {months} * 3 >= {LABEL_ROOM} ? {{interval: 'month', step: 3}} : {{interval: 'year', step: 1}}")
     labels = f"datum.value > datetime({last.year}, {last.month - 1}, 1) ? '' : {MONTH_LABELS}"
     return alt.X(f"{field}:T", title=None, scale=alt.Scale(domain=[_datetime(first), _datetime(last + 1)]),
-                 axis=alt.Axis(format="%b", labelExpr=labels, tickCount={"expr": ticks}, labelOverlap=True, grid=grid))
+                 axis=alt.Axis(format="%b", labelExpr=labels, tickCount={"expr": ticks}, labelOverlap=True,
+                               **({} if grid else {"grid": False})))
 
 
 def labelled_rows(field: str, order: list[str], top: int = 0) -> tuple[alt.Scale, alt.Chart]:
