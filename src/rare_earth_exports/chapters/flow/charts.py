@@ -28,6 +28,10 @@ from .text import element_name, legend_base, short_name
 RELIABILITY_SHAPES = {"official": "square", "agency": "diamond", "trade press": "cross", "relay": "circle", "weak": "triangle-up"}
 PRICE_SOURCE = "Source: price assessments as relayed by the press; full list below the chart."
 QUOTE_HEIGHT = 140
+# Legend labels that name a series' base or what a premium is set against take the plot's width
+# less the legend's indent and symbol where that is more than the theme's 260 px (which cut
+# "... June 2024 = 100" short at 1280 px); on a phone they stay at 260 px, which fits.
+FULL_WIDTH_LABELS = {"expr": "max(260, width - 64)"}
 # The stretches shaded on the ratio chart, each named at the top of the plot (px from the top).
 STRETCH_COLOURS = {"under": theme.MUTED, "after": "#1b7837", "spike": "#b22222"}
 STRETCH_LABEL_ROWS = {"under": 4, "after": 4, "spike": 20}
@@ -128,7 +132,8 @@ def indexes_chart(flow: FlowPage, data: BookData) -> Figure:
     x = charts.month_axis(sc.start, sc.end, grid=False)  # as the series chart draws it with a strip
     over = [span_bars(spans, "index", "Index", order, x, ",.1f")] if len(spans) else []
     chart = charts.series_chart(df, "index", y_title, sc.start, sc.end, series="series", series_title="Series",
-                                markers=markers, reference=100, strip=True, over=over)
+                                markers=markers, reference=100, strip=True, over=over).configure_legend(
+        labelLimit=FULL_WIDTH_LABELS)
     rows = plotted(df, "Series", "index", "Index", {labels[p]: s.unit for p, s in flow.series.items()}, spans)
     return Figure(
         name="indexes", title="Finished magnets and raw inputs, each against its own base: all destinations",
@@ -348,7 +353,7 @@ def premiums_chart(flow: FlowPage, data: BookData) -> Figure:
     drawn = df[["series", "product_name", "month", "inside_words", "date", "low", "high", "mid", "reliability"]]
     return Figure(
         name="price-premiums", title="Price in Europe over price in China, same month",
-        charts=[premium_ranges(drawn, *window)], data=rows,
+        charts=[premium_ranges(drawn, *window).configure_legend(labelLimit=FULL_WIDTH_LABELS)], data=rows,
         description=("Premium of European over Chinese prices (inside China, or China's export price) for each product "
                      "and month quoted in both markets, as ranges on a log scale. "
                      + newest(df.rename(columns={"month": "Month"}), "mid", "times", by="series", fmt=",.2f")),
