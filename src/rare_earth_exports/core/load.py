@@ -34,7 +34,7 @@ def _read(data_dir: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(data_dir / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
-def _with_period_columns(df: pd.DataFrame) -> pd.DataFrame:
+def with_period_columns(df: pd.DataFrame) -> pd.DataFrame:
     spans = [months_of(p) for p in df["period"]]
     df["first_month"] = pd.PeriodIndex([str(m[0]) for m in spans], freq="M") if spans else pd.PeriodIndex([], freq="M")
     df["last_month"] = pd.PeriodIndex([str(m[-1]) for m in spans], freq="M") if spans else pd.PeriodIndex([], freq="M")
@@ -45,14 +45,14 @@ def _with_period_columns(df: pd.DataFrame) -> pd.DataFrame:
 def load_observations(data_dir: str | Path) -> pd.DataFrame:
     df = _read(resolve_data_dir(data_dir), "observations")
     df["value"] = df["value"].astype(float)
-    return _with_period_columns(df)
+    return with_period_columns(df)
 
 
 def load_prices(data_dir: str | Path) -> pd.DataFrame:
     df = _read(resolve_data_dir(data_dir), "prices")
     df["low"] = df["low"].astype(float)
     df["high"] = df["high"].astype(float)
-    return _with_period_columns(df)
+    return with_period_columns(df)
 
 
 def load_events(data_dir: str | Path) -> pd.DataFrame:
