@@ -158,6 +158,13 @@ def test_the_command_writes_the_note_named_by_the_newest_month(editions, capsys,
     assert capsys.readouterr().out == "release note: releases/2025-12.md\n"
 
 
+def test_an_edition_against_itself(editions):
+    old, _ = editions
+    note = note_of(old, old, old)
+    assert "Of the 7 figures the book computes now, 7 are as they were, 0 changed and 0 are new; 0 figures" in note
+    assert note.endswith("shows both. A dash is a gap: no figure.\n\nNo figure changed in Exports of magnets and Data.\n")
+
+
 def test_an_edition_without_its_data_has_no_newest_month(editions):
     old, _ = editions
     (old / "data" / "observations.csv").unlink()

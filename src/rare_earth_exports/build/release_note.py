@@ -28,6 +28,7 @@ from ..core.registry import LABELS
 from ..core.words import capitalised, date_words, listing
 from .diff import DECIMALS, GLUE_ROLE, KEY, Change, DiffError, Report, Vintage, glued_values
 from .plan import newest_month as plan_newest_month
+from .stamp import built_date
 
 RELEASES_DIR = "releases"
 PAGE = "book/changes.md"
@@ -201,14 +202,11 @@ def newest_month(v: Vintage) -> str:
 
 def page_title(notebook_json: str) -> str | None:
     """An executed page's title (its first level-one heading), its glued words filled in."""
-    nb = json.loads(notebook_json)
-    glued = None
-    for cell in nb.get("cells", []):
+    for cell in json.loads(notebook_json).get("cells", []):
         source = cell.get("source", "")
-        match = TITLE.search("".join(source) if isinstance(source, list) else source) \
-            if cell.get("cell_type") == "markdown" else None
+        match = TITLE.search("".join(source)) if cell.get("cell_type") == "markdown" else None
         if match:
-            glued = glued_values(notebook_json)
+            glued = glued_values(notebook_json)  # {glue:text}`key`, `key:s`, `page.ipynb::key`
             return GLUE_ROLE.sub(lambda m: str(glued.get(m.group(1).split("::")[-1].split(":")[0], m.group(0))),
                                  match.group(1)).strip()
     return None
@@ -232,19 +230,16 @@ def chapter_order(chapters: tuple[str, ...], new: Vintage) -> list[str]:
 
 
 def commit_date(root: Path, commit: str) -> str:
-    """'22 November 2026': the date of a commit, as the home page's stamp gives it."""
-    proc = subprocess.run(["git", "-C", str(root), "show", "-s", "--format=%cs", commit], capture_output=True,
+    """'22 November 2026': the date of a commit as that edition's home page stamped it."""
+    proc = subprocess.run(["git", "-C", str(root), "show", "-s", "--format=%ct", commit], capture_output=True,
                           text=True)
-    return date_words(proc.stdout.strip()) if proc.returncode == 0 and proc.stdout.strip() else ""
+    return built_date({"SOURCE_DATE_EPOCH": proc.stdout.strip() if proc.returncode == 0 else ""})
 
 
 def _edition(v: Vintage, root: Path) -> str:
     """' (built on 22 November 2026, commit b92e9ae)' for an edition that is a commit; a folder has
     no name a reader could look up."""
-    if not v.commit:
-        return ""
-    built = commit_date(root, v.commit)
-    return f" (built on {built}, commit {v.commit[:7]})" if built else f" (commit {v.commit[:7]})"
+    return f" (built on {commit_date(root, v.commit)}, commit {v.commit[:7]})" if v.commit else ""
 
 
 def _through(v: Vintage) -> str:
@@ -292,8 +287,6 @@ def render_release_note(report: Report, old: Vintage, new: Vintage, root: Path) 
                           *_change_rows(kinds[kind], names, columns), ":::"]
     if quiet:
         lines += ["", f"No figure changed in {listing(quiet)}."]
-    if not report.changes and not report.home:
-        lines += ["", "No figure changed."]
     return "\n".join(lines) + "\n"
 
 
