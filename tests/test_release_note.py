@@ -267,5 +267,6 @@ def test_the_site_shows_the_note_on_a_page_the_home_page_links(built_site):
     assert "{include}" not in page and "dropdown" in page and "<table" in page
     home = (html / "index.html").read_text(encoding="utf-8")
     article = home[home.index("<article"):home.index("</article>")]
-    assert re.search(r'<a class="reference internal" href="changes.html">[^<]*What changed since the previous edition',
-                     article), "the home page's stamp does not link the changes page"
+    stamp = re.search(r"Data through .*?</p>", article, re.S)
+    assert stamp and re.search(r'<a class="reference internal" href="changes.html">(<span[^>]*>)?What changed since the '
+                               r'previous edition</', stamp.group(0)), "the home page's stamp does not link the changes page"
