@@ -3,8 +3,10 @@
 - cold: the copy's executed notebooks, `_build` and the generated Vega bundle deleted, then
   `rebook build --jobs 2` (dependencies already installed);
 - no-op: the same command again, nothing changed;
-- one value: the latest world magnets month in `data/observations.csv` raised by one tonne, then
-  the same command;
+- one destination's value: the latest magnets month of one destination (`DESTINATION`) in
+  `data/observations.csv` raised by one tonne, then the same command (only the pages that read
+  that destination's figures are executed again);
+- the world's value: then the latest world magnets month raised by one tonne, the same command;
 - reference: the same pages built by Jupyter Book's own execution (`execute_notebooks: cache`,
   serial), from the source notebooks with their parameters injected by papermill
   (`prepare_only`), from a clean `_build`. Only the `jupyter-book build` is timed.
@@ -24,7 +26,8 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-CHANGED_SERIES = re.compile(r"^(\d{4}-\d{2}),CHN,WLD,export,magnets,t,")
+DESTINATION = "VNM"  # a destination with a page of its own and no comparison page
+MONTHLY_MAGNETS = re.compile(r"^(\d{4}-\d{2}),CHN,(\w+),export,magnets,t,")
 REFERENCE_EXECUTE = {"execute_notebooks": "cache", "timeout": 600}
 
 
@@ -120,23 +123,25 @@ def make_cold(root: Path) -> None:
     shutil.rmtree(root / "_build", ignore_errors=True)
 
 
-def change_one_value(root: Path, step: float = 1.0) -> str:
-    """Raises the latest monthly world magnets figure by `step`; returns what changed.
+def change_one_value(root: Path, partner: str = "WLD", step: float = 1.0) -> str:
+    """Raises the latest monthly magnets figure of `partner` (WLD: the world) by `step`; returns
+    what changed.
 
     Only that field of that line is rewritten, so the file stays byte-identical elsewhere.
     """
     path = root / "data" / "observations.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    hits = [(m.group(1), i) for i, line in enumerate(lines) if (m := CHANGED_SERIES.match(line))]
+    hits = [(m.group(1), i) for i, line in enumerate(lines)
+            if (m := MONTHLY_MAGNETS.match(line)) and m.group(2) == partner]
     if not hits:
-        raise BenchError("no monthly world magnets figure in data/observations.csv to change")
+        raise BenchError(f"no monthly magnets figure of {partner} in data/observations.csv to change")
     period, i = max(hits)
     fields = lines[i].split(",", 7)
     old = fields[6]
     fields[6] = f"{float(old) + step:g}"
     lines[i] = ",".join(fields)
     path.write_text("".join(lines), encoding="utf-8")
-    return f"{period} world magnets {old} -> {fields[6]} t"
+    return f"{period} {'world' if partner == 'WLD' else partner} magnets {old} -> {fields[6]} t"
 
 
 PREPARE = r"""
@@ -235,6 +240,7 @@ TIMED_STEPS = (
     ("rare_earth_exports.curate.validate", "validate_data_dir", "data validation"),
     ("rare_earth_exports.build.plan", "build_plan", "build plan"),
     ("rare_earth_exports.present.render", "write_vega_bundle", "Vega bundle generated and compared"),
+    ("rare_earth_exports.build.run", "code_hash", "input hashes"),
     ("rare_earth_exports.build.run", "input_hash", "input hashes"),
     ("rare_earth_exports.build.run", "sync_tree", "staging copies"),
     ("rare_earth_exports.build.run", "write_metrics", "metrics.csv"),

@@ -1,4 +1,4 @@
-"""Shared fixtures: the project root, and a site built from this checkout in a temporary copy."""
+"""Shared fixtures: the project root, what a page glues, and a site built from this checkout in a temporary copy."""
 
 from __future__ import annotations
 
@@ -32,6 +32,21 @@ def run_build(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(project / "src")}
     return subprocess.run([sys.executable, "-m", "rare_earth_exports.cli", "build", "--jobs", "2", *args],
                           cwd=project, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture
+def glued(monkeypatch) -> dict:
+    """What a page's `glue_page` glues, by key, instead of writing it into a notebook."""
+    import myst_nb
+
+    recorded = {}
+
+    def record(key, value, display=True):
+        assert key not in recorded, f"{key} glued twice"
+        recorded[key] = value
+
+    monkeypatch.setattr(myst_nb, "glue", record)
+    return recorded
 
 
 @pytest.fixture(scope="session")

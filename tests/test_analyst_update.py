@@ -63,7 +63,7 @@ def test_a_new_gacc_month_reaches_every_chapter(tmp_path):
     assert first.returncode == 0, first.stdout + first.stderr
     metrics = pd.read_csv(project / "book" / "results" / "metrics.csv", dtype={"period": str})
     reached = set(metrics.loc[metrics["period"].str.contains("2026-04"), "chapter"])
-    assert {"collapse", "flow", "eu-us", "data"} <= reached
+    assert {"collapse", "flow", "compare", "data"} <= reached
     home = (project / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
     assert "April 2026" in home
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 
-from rare_earth_exports.build.stamp import NOT_RECORDED, built_date, commit_epoch, source_date_epoch
+from rare_earth_exports.build.stamp import (NOT_RECORDED, built_date, commit_epoch, glued_texts, release_status,
+                                             source_date_epoch)
 
 
 def test_the_date_comes_from_source_date_epoch():
@@ -31,3 +33,23 @@ def test_the_commit_date_of_a_checkout(tmp_path):
     (tmp_path / "sub").mkdir()
     assert commit_epoch(tmp_path / "sub") is None                     # inside a checkout, not its top: no date
 
+
+
+def test_the_release_clause_says_expected_before_the_due_date_and_missing_after():
+    due = ("April 2026", "20 May 2026", "2026-05-20")
+    before = release_status({"SOURCE_DATE_EPOCH": "1778284800"}, *due)             # 2026-05-09
+    after = release_status({"SOURCE_DATE_EPOCH": "1780272000"}, *due)              # 2026-06-01
+    assert before == "next customs release (April 2026 figures) expected around 20 May 2026, by the usual day of past releases"
+    assert after.startswith("the April 2026 figures were due around 20 May 2026") and after.endswith("not in the book's sources yet")
+    assert release_status({}, *due) == before                                       # no build date: no claim it has passed
+    assert release_status({"SOURCE_DATE_EPOCH": "1780272000"}, "April 2026", "when customs publish it", "") .startswith("next")
+
+
+def test_the_stamp_reads_the_release_date_the_collapse_page_glued(tmp_path):
+    record = {"cell_type": "code", "source": "", "metadata": {}, "execution_count": 1, "outputs": [
+        {"output_type": "display_data", "metadata": {"scrapbook": {"name": "collapse_release_date_iso"}},
+         "data": {"application/papermill.record/text/plain": "'2026-05-20'"}}]}
+    notebook = tmp_path / "collapse.ipynb"
+    notebook.write_text(json.dumps({"cells": [record]}), encoding="utf-8")
+    assert glued_texts(notebook, {"collapse_release_date_iso", "absent_key"}) == {"collapse_release_date_iso": "2026-05-20"}
+    assert glued_texts(tmp_path / "missing.ipynb", {"collapse_release_date_iso"}) == {}

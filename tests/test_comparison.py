@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rare_earth_exports.chapters.compare import licensing
+from rare_earth_exports.chapters.compare import context, licensing
 from rare_earth_exports.chapters.compare import measures as cmp
 from rare_earth_exports.core.load import load_events, load_observations
 from rare_earth_exports.core.series import Swing
@@ -31,9 +31,10 @@ def observations(tmp_path, rows):
 
 
 def events(tmp_path, rows):
-    """rows: (event_id, date, kind, actor, title, affects)."""
-    text = EVENTS_HEADER + "".join(f'{i},{d},{k},happened,{a},"{t}",{f},{LICENCE_RULES.licence_class(t, k)},src-{i},\n'
-                                   for i, d, k, a, t, f in rows)
+    """rows: (event_id, date, kind, actor, title, affects[, status]); status 'happened' unless given."""
+    text = EVENTS_HEADER + "".join(
+        f'{i},{d},{k},{rest[0] if rest else "happened"},{a},"{t}",{f},{LICENCE_RULES.licence_class(t, k)},src-{i},\n'
+        for i, d, k, a, t, f, *rest in rows)
     (tmp_path / "events.csv").write_text(text, encoding="utf-8")
     return load_events(tmp_path)
 
@@ -112,12 +113,15 @@ def test_group_baseline_sums_members_and_is_nan_when_one_has_no_figure(tmp_path)
     assert cmp.group_baseline(obs, "magnets", ("ITA",), "2025-01", "2025-02").months_with_data == 1
 
 
-def test_window_share_uses_only_months_with_both_figures():
-    part = monthly({"2025-01": 10, "2025-02": None, "2025-03": 30})
-    whole = monthly({"2025-01": 100, "2025-02": 100, "2025-03": 100})
-    share, n = cmp.window_share(part, whole, "2025-01", "2025-03")
-    assert (share, n) == (pytest.approx(20.0), 2)
-    assert math.isnan(cmp.window_share(part, whole, "2025-02", "2025-02")[0])
+def test_group_rows_sum_a_period_only_where_every_member_reports_it(tmp_path):
+    obs = observations(tmp_path, [
+        ("2025-01", "DEU", 10), ("2025-01", "FRA", 1), ("2025-02", "DEU", 20),
+        ("2026-01/2026-02", "DEU", 30), ("2026-01/2026-02", "FRA", 3),
+    ])
+    rows = cmp.group_rows(obs, "magnets", ("DEU", "FRA"))
+    assert dict(zip(rows["period"], rows["value"])) == {"2025-01": 11.0, "2026-01/2026-02": 33.0}
+    assert rows.loc[rows["period"] == "2026-01/2026-02", "n_months"].item() == 2
+    assert cmp.group_rows(obs, "magnets", ("DEU",))["period"].tolist() == ["2025-01", "2025-02", "2026-01/2026-02"]
 
 
 def test_missing_spans_and_month_runs():
@@ -134,6 +138,26 @@ def test_event_month_counts_as_after_in_its_first_half_and_before_in_its_second(
     before, after = cmp.event_windows(pd.Timestamp("2025-10-30"), 3)
     assert list(map(str, before)) == ["2025-08", "2025-09", "2025-10"]
     assert list(map(str, after)) == ["2025-11", "2025-12", "2026-01"]
+
+
+def test_a_change_on_a_level_under_the_floor_is_not_meaningful():
+    s = monthly({"2025-05": 46, "2025-06": 353})                 # US magnets: +667% says little
+    ch = cmp.change(s, months("2025-05"), months("2025-06"), "t", {"t": 100})
+    assert not ch.meaningful and ch.below_floor and math.isnan(ch.pct)
+    assert cmp.change(s, months("2025-05"), months("2025-06")).pct == pytest.approx(667.3913, abs=1e-4)
+    above = cmp.change(monthly({"2025-06": 353, "2025-07": 619}), months("2025-06"), months("2025-07"), "t", {"t": 100})
+    assert above.meaningful and above.pct == pytest.approx(75.3541, abs=1e-4)
+    gap = cmp.change(s, months("2025-04"), months("2025-06"), "t", {"t": 100})
+    assert not gap.below_floor and math.isnan(gap.pct)     # no level before: a gap, not a small base
+
+
+def test_a_floored_pair_is_shown_when_no_pair_has_a_gap():
+    a = cmp.Side("A", monthly({"2025-05": 46, "2025-06": 353}))
+    eu = cmp.Side("EU", monthly({"2025-05": None, "2025-06": 1364}))
+    de = cmp.Side("DE", monthly({"2025-05": 209, "2025-06": 764}), proxy=True)
+    sa, sb, gap = cmp.first_comparable([a], [eu, de], months("2025-05"), months("2025-06"), "t", {"t": 100})
+    assert (sa.label, sb.label) == ("A", "DE") and gap.a.below_floor and math.isnan(gap.pp)
+    assert gap.b.pct == pytest.approx(265.5502, abs=1e-4)
 
 
 def test_change_is_between_window_means_of_months_with_a_figure():
@@ -212,30 +236,42 @@ def test_event_comparisons_one_row_per_event_and_window(tmp_path):
     assert table["period"].tolist() == ["2025-10/2025-11", "2025-08/2026-01"]
     assert table["gap_pp"].tolist() == [pytest.approx(-50.0), pytest.approx(-50.0)]
     assert table["months"].iloc[1] == "2025-08, 2025-10 → 2025-11"
-    assert not table["proxy"].any()
+    assert not table["proxy"].any() and not table["a_floor"].any()
+    small = cmp.Side("S", monthly({"2025-10": 40, "2025-11": 80}))
+    floored = cmp.event_comparisons(cmp.lookup_events(ev, ["busan"]), [small], [b], [1], "t", {"t": 100})
+    assert floored["a_floor"].tolist() == [True] and floored["b_floor"].tolist() == [False]
+    assert math.isnan(floored["a_pct"].iloc[0]) and math.isnan(floored["gap_pp"].iloc[0])
 
 
 # --- noise -----------------------------------------------------------------------------------
 
-def test_ordinary_changes_stay_inside_the_window_and_never_cross_a_gap():
-    s = monthly({"2024-12": 50, "2025-01": 100, "2025-02": 110, "2025-03": None, "2025-04": 120, "2025-05": 60})
-    ch = cmp.ordinary_changes(s, "2025-01", "2025-04")
-    assert list(map(str, ch.index)) == ["2025-02"]  # Dec->Jan is outside, Mar and Apr border a gap
-    assert ch.iloc[0] == pytest.approx(10.0)
-
-
 def test_gap_changes_and_a_yardstick_from_them():
-    a = monthly({"2025-01": 100, "2025-02": 110, "2025-03": 99, "2025-04": 99})
-    b = monthly({"2025-01": 100, "2025-02": 100, "2025-03": 100, "2025-04": None})
-    gaps = cmp.gap_changes(a, b, "2025-01", "2025-04")
+    a = monthly({"2025-05": 100, "2025-06": 110, "2025-07": 99, "2025-08": 99})
+    b = monthly({"2025-05": 100, "2025-06": 100, "2025-07": 100, "2025-08": None})
+    gaps = cmp.gap_changes(a, b, "2025-05", "2025-08", (1, 2))
     assert gaps.round(6).tolist() == [10.0, -10.0]
-    y = cmp.yardstick("gap", "A vs B", a, "2025-01", "2025-04", b)
-    assert (y.swing.n, y.swing.mean, y.window, y.partner) == (2, pytest.approx(0.0), "2025-01/2025-04", "A vs B")
+    y = cmp.yardstick("gap", "A vs B", a, "2025-05", "2025-08", (1, 2), b)
+    assert (y.swing.n, y.swing.mean, y.window, y.partner) == (2, pytest.approx(0.0), "2025-05/2025-08", "A vs B")
+
+
+def test_a_yardstick_leaves_out_changes_into_or_out_of_the_lunar_new_year_months():
+    # China's total before the controls, as the data hold it: five changes, two of them seasonal
+    world = monthly({"2024-07": 5278, "2024-08": 5325, "2024-09": 4915, "2024-10": 4725,
+                     "2025-01": 6357, "2025-02": 3586.53, "2025-03": 5324})
+    rule = cmp.yardstick("rule", "WLD", world, "2024-01", "2025-03", (1, 2))
+    kept = cmp.yardstick("kept", "WLD", world, "2024-01", "2025-03", ())
+    assert list(map(str, rule.changes.index)) == ["2024-08", "2024-09", "2024-10"]
+    assert (rule.swing.n, kept.swing.n) == (3, 5)
+    assert rule.swing.std == pytest.approx(4.3033, abs=1e-4) and kept.swing.std == pytest.approx(32.8423, abs=1e-4)
+    # the November 2025 gap (-36.03 points) against two such series: -5.9 by the rule, -0.78 without it
+    assert -36.0324 / cmp.pooled_gap_std(rule.swing) == pytest.approx(-5.92, abs=0.01)
+    assert -36.0324 / cmp.pooled_gap_std(kept.swing) == pytest.approx(-0.78, abs=0.01)
 
 
 def test_sturdiest_takes_the_first_yardstick_with_enough_changes():
-    thin = cmp.yardstick("thin", "EU27", monthly({"2025-01": 1, "2025-02": 2}), "2025-01", "2025-02")
-    full = cmp.yardstick("full", "DEU", monthly({"2025-01": 1, "2025-02": 2, "2025-03": 3, "2025-04": 4}), "2025-01", "2025-04")
+    thin = cmp.yardstick("thin", "EU27", monthly({"2025-05": 1, "2025-06": 2}), "2025-05", "2025-06", (1, 2))
+    full = cmp.yardstick("full", "DEU", monthly({"2025-05": 1, "2025-06": 2, "2025-07": 3, "2025-08": 4}), "2025-05",
+                         "2025-08", (1, 2))
     assert cmp.sturdiest([thin, full], 3).name == "full"
     assert cmp.sturdiest([thin, thin], 3).name == "thin"
 
@@ -264,10 +300,15 @@ def test_month_test_uses_each_sides_own_change_and_the_common_months_for_the_gap
 
 # --- the licensing record --------------------------------------------------------------------
 
-def test_licence_months():
-    assert licensing.licence_months("Six-month licences for suppliers") == 6
-    assert licensing.licence_months("First one-year 'general licences'") == 12
-    assert math.isnan(licensing.licence_months("General-licence terms still under negotiation"))
+def test_term_months_and_stated_end():
+    assert licensing.term_months("Six-month licences for suppliers") == 6
+    assert licensing.term_months("First one-year 'general licences'") == 12
+    assert licensing.term_months("Kuala Lumpur talks: China to defer licensing regime a year") == 12
+    assert licensing.term_months("US-firm entity restrictions paused 90 days") == 3
+    assert math.isnan(licensing.term_months("General-licence terms still under negotiation"))
+    assert licensing.stated_end("Announcement 70 suspends October 9 measures to Nov 10, 2026") == "2026-11-10"
+    assert licensing.stated_end("US-specific Ga/Ge/Sb ban suspended until Nov 27, 2026") == "2026-11-27"
+    assert licensing.stated_end("Stricter review rules for exporters to Japan") == ""
 
 
 def test_event_side_uses_the_speaker_when_both_sides_are_named():
@@ -290,14 +331,16 @@ def test_licensing_record_classifies_sides_and_computes_expiry(tmp_path):
         ("gallium", "2025-11-09", "relaxation", "CHN", "US-specific Ga ban suspended", "gallium;USA"),
         ("tariff", "2025-08-11", "truce", "USA", "Tariff truce extended", "tariffs;USA"),
     ])
-    rec = licensing.licensing_record(ev, ("USA",), ("EU27",), "US", "EU")
+    rec = licensing.licensing_record(ev, ("USA",), ("EU27",), "US", "EU", "2025-01")
     assert rec["event_id"].tolist() == ["clepa", "six", "gl"]
+    assert rec["outcome"].tolist() == ["approval figures", "granted", "granted"]
     assert rec["side"].tolist() == ["EU", "US", licensing.ALL]
     assert rec.loc[rec["event_id"] == "six", "expires"].item() == "2025-12-02"
     assert rec.loc[rec["event_id"] == "gl", "expires"].item() == "2026-12-02"
     assert rec.loc[rec["event_id"] == "clepa", "expires"].item() == ""  # a month-only date has no expiry day
-    said = licensing.statements(ev, ("USA",), ("EU27",), "US", "EU")
+    said = licensing.statements(ev, ("USA",), ("EU27",), "US", "EU", "2025-01")
     assert said["event_id"].tolist() == ["clepa"]
+    assert licensing.licensing_record(ev, ("USA",), ("EU27",), "US", "EU", "2025-07")["event_id"].tolist() == ["gl"]
 
 
 def test_figures_by_destination_counts_monthly_quantities_only(tmp_path):
@@ -308,3 +351,72 @@ def test_figures_by_destination_counts_monthly_quantities_only(tmp_path):
     table = cmp.figures_by_destination(obs, ["magnets"], ("USA", "EU27"), "2025-01", "2025-12")
     assert table["months"].tolist() == [1, 0]
     assert table["periods"].tolist() == ["2025-10", ""]
+
+
+@pytest.mark.parametrize("kind, actor, licence_class, status, expected", [
+    ("control", "CHN", "end-user exclusion", "happened", "restricted"),
+    ("control", "CHN", "", "happened", "restricted"),            # a control aimed at a side, without a class
+    ("statement", "EU", "licences refused or review tightened", "happened", "restricted"),  # whoever reports it
+    ("license", "USA", "approval figures", "happened", "approval figures"),
+    ("license", "CHN", "general licence", "happened", "granted"),
+    ("relaxation", "CHN", "priority channel", "happened", "faster route"),
+    ("relaxation", "CHN", "suspension or deferral", "happened", "suspended"),
+    ("truce", "USA;CHN", "suspension or deferral", "happened", "suspended"),
+    ("truce", "USA", "general licence", "happened", "said"),         # a promise China did not make
+    ("statement", "CHN", "general licence", "happened", "said"),      # China said, did not act
+    ("other", "CHN", "suspension or deferral", "scheduled", "scheduled"),
+])
+def test_outcome_of_an_item_of_the_record(kind, actor, licence_class, status, expected):
+    assert licensing.outcome(kind, actor, licence_class, status) == expected
+
+
+def test_the_record_holds_controls_aimed_at_a_side_and_scheduled_dates(tmp_path):
+    ev = events(tmp_path, [
+        ("ban", "2026-01-06", "control", "CHN", "Ban on dual-use exports to Japanese military users", "dual-use items;rare earths;JPN"),
+        ("nikkei", "2026-02-08", "license", "CHN", "Nikkei: about half of applications for Japan approved", "magnets;JPN"),
+        ("a18", "2025-04-04", "control", "CHN", "Announcement 18: licences for seven rare earths", "magnets;all"),
+        ("a70", "2025-11-07", "relaxation", "CHN", "Announcement 70 suspends October 9 measures to Nov 10, 2026", "rare earths;all"),
+        ("end", "2026-11-10", "other", "CHN", "Scheduled end of suspension of October 2025 controls", "rare earths;all", "scheduled"),
+    ])
+    rec = licensing.licensing_record(ev, ("JPN",), ("KOR",), "Japan", "South Korea", "2024-01")
+    assert rec["event_id"].tolist() == ["a70", "ban", "nikkei", "end"]   # the control for all has no class: not in it
+    assert rec["outcome"].tolist() == ["suspended", "restricted", "approval figures", "scheduled"]
+    assert rec.loc[rec["event_id"] == "a70", "expires"].item() == "2026-11-10"
+    table = licensing.synthesis(rec, ["Japan", "South Korea"])
+    assert table["outcome"].tolist() == ["suspended", "restricted", "approval figures", "scheduled"]
+    restricted = table.set_index("outcome").loc["restricted"]
+    assert [i["event_id"] for i in restricted["Japan"]] == ["ban"] and restricted["South Korea"] == []
+
+
+def test_actor_words_name_codes_in_words():
+    names = {"USA": "the United States", "EU27": "the European Union", "CHN": "China"}
+    assert licensing.actor_words("USA;CHN", names.get) == "the United States and China"
+    assert licensing.actor_words("EU", names.get) == "the European Union"
+    assert licensing.actor_words("MKT", names.get) == "market reports"
+
+
+def test_tariff_events_of_a_side_with_the_truce_that_eased_them(tmp_path):
+    ev = events(tmp_path, [
+        ("us145", "2025-04-10", "tariff", "USA", "US tariffs on Chinese goods at 145%", "tariffs;CHN"),
+        ("cn125", "2025-04-11", "tariff", "CHN", "China raises tariffs on US goods to 125%", "tariffs;USA"),
+        ("geneva", "2025-05-12", "truce", "USA;CHN", "Geneva: 90-day tariff truce", "tariffs;USA"),
+        ("london", "2025-06-10", "truce", "USA;CHN", "London framework", "rare earths;USA"),
+        ("busan", "2025-10-30", "truce", "USA;CHN", "Busan: tariff cut", "tariffs;USA"),
+    ])
+    us = context.tariff_events(ev, ("USA",))
+    assert us["event_id"].tolist() == ["us145", "cn125", "geneva"]
+    assert us["role"].tolist() == ["escalation", "escalation", "truce"]
+    assert context.tariff_events(ev, ("EU27", "DEU")).empty
+
+
+def test_newest_events_by_side_with_scheduled_dates_kept_as_scheduled(tmp_path):
+    ev = events(tmp_path, [
+        ("old", "2025-12-02", "license", "CHN", "General licences", "magnets;all"),
+        ("ban", "2026-01-06", "control", "CHN", "Ban on dual-use exports to Japan", "dual-use items;JPN"),
+        ("data", "2026-03-10", "data_release", "CHN", "Exports to Japan fall", "magnets;JPN"),
+        ("talk", "2026-02-04", "statement", "USA", "Ministerial", "rare earths;all"),
+        ("end", "2026-11-10", "other", "CHN", "Scheduled end of suspension", "rare earths;all", "scheduled"),
+    ])
+    table = context.newest_events(ev, {"Japan": ("JPN",), "South Korea": ("KOR",)}, "2026-01")
+    assert list(zip(table["event_id"], table["side"], table["status"])) == [
+        ("ban", "Japan", "happened"), ("end", licensing.ALL, "scheduled")]

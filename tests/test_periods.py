@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rare_earth_exports.core.periods import PERIOD_PATTERN, Month, PeriodError, is_contiguous, last_full_year, month_range, months_of, period_for, period_in_words, period_kind, sort_key
+from rare_earth_exports.core.periods import PERIOD_PATTERN, Month, PeriodError, disjoint, is_contiguous, last_full_year, month_range, months_of, period_for, period_in_words, period_kind, sort_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,3 +100,9 @@ def test_last_full_year_is_the_latest_december_at_or_before_a_month():
     assert last_full_year(2026, 3) == 2025
     assert last_full_year(2025, 12) == 2025
     assert last_full_year(2026, 1) == 2025
+
+
+def test_disjoint_keeps_the_first_of_overlapping_periods_in_the_order_given():
+    assert disjoint(["2026-01", "2026-01/2026-02", "2026-03", "2026-01/2026-03"]) == ["2026-01", "2026-03"]
+    assert disjoint(["2026-01/2026-02", "2026-01", "2026-03"]) == ["2026-01/2026-02", "2026-03"]
+    assert disjoint([]) == []

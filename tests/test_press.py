@@ -14,7 +14,7 @@ import pytest
 from rare_earth_exports.chapters.press import measures as m
 from rare_earth_exports.chapters.press import tables, text
 from rare_earth_exports.core.load import BookData, load_book_data, load_events, load_observations
-from rare_earth_exports.present.page import Page
+from rare_earth_exports.present.page import Page, Prose
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "press.ipynb"
@@ -265,7 +265,7 @@ def test_the_prose_refers_only_to_what_is_glued(glued):
     values, _ = glued
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     prose = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    prose += "".join(str(v.data) for v in values.values() if hasattr(v, "data"))
+    prose += "".join(v for v in values.values() if isinstance(v, Prose))
     used = set(re.findall(r"\{glue:(?:text|md)\}`([a-z_]+)", prose)) | set(re.findall(r"\{glue:md\} ([a-z_]+)", prose))
     assert used <= set(values)
 

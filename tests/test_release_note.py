@@ -15,9 +15,10 @@ import subprocess
 import pytest
 
 from rare_earth_exports import cli
-from rare_earth_exports.build.diff import DiffError, compare, load_vintage
+from rare_earth_exports.build.diff import DiffError, load_vintage
 from rare_earth_exports.build.release_note import (PAGE, RELEASES_DIR, Names, amount, decimals, figure_words,
-                                                   newest_month, page_title, render_release_note)
+                                                   newest_month, page_title, render_release_note, title_of,
+                                                   toc_titles)
 from rare_earth_exports.core.registry import LABELS, METRICS
 
 from conftest import ROOT
@@ -114,8 +115,7 @@ shows both. A dash is a gap: no figure.
 
 
 def note_of(old, new, root) -> str:
-    o, n = load_vintage(str(old), root), load_vintage(str(new), root)
-    return render_release_note(compare(o, n), o, n, root)
+    return render_release_note(load_vintage(str(old), root), load_vintage(str(new), root), root)
 
 
 def test_the_note_of_two_small_editions(editions):
@@ -137,8 +137,7 @@ def test_a_previous_edition_that_is_a_commit_is_named_by_its_date_and_commit(edi
                    env={"GIT_COMMITTER_DATE": "2026-01-05T12:00:00+00:00", "PATH": "/usr/bin:/bin"})
     commit = subprocess.run(["git", "-C", str(old), "rev-parse", "--short=7", "HEAD"], capture_output=True, text=True,
                             check=True).stdout.strip()
-    o, n = load_vintage("HEAD", old), load_vintage(str(new), old)
-    assert render_release_note(compare(o, n), o, n, old) == \
+    assert render_release_note(load_vintage("HEAD", old), load_vintage(str(new), old), old) == \
         EXPECTED.format(edition=f" (built on 5 January 2026, commit {commit})")
 
 
@@ -185,7 +184,9 @@ def test_figures_in_words():
         "Number of events (control)"
     # a metric an older edition recorded and the registry no longer defines keeps a readable name
     assert figure_words(("c", "c", "2025", "WLD", "magnets", "months_with_data", "", "months"), NAMES) == \
-        "Rare-earth permanent magnets, all destinations: months with data"
+        "Rare-earth permanent magnets, all destinations: number of months with a figure"
+    assert figure_words(("c", "c", "2025", "WLD", "magnets", "retired_key", "", "months"), NAMES) == \
+        "Rare-earth permanent magnets, all destinations: retired key"
 
 
 def test_every_metric_has_a_label_in_plain_words():
@@ -202,7 +203,8 @@ def test_decimals_read_the_values_and_tell_them_apart(values, places):
 @pytest.mark.parametrize("value, metric, unit, text", [
     (1238.47, "level", "t", "1,238 t"), (9.6747, "share_pct", "%", "9.7%"), (108.09, "index", "index", "108.1"),
     (2.0, "months_to_regain", "months", "2 months"), (1.0, "months_to_regain", "months", "1 month"),
-    (1.0, "ratio_change", "times", "1.0 times"), (114.0, "count", "events", "114"), (float("nan"), "level", "t", "—"),
+    (1.0, "ratio_change", "times", "1.0 times"), (114.0, "count", "events", "114"), (-2.0, "z", "sd", "-2 standard deviations"),
+    (float("nan"), "level", "t", "—"),
     (None, "level", "t", "—")])
 def test_amounts_carry_their_units(value, metric, unit, text):
     places = 1 if unit in ("%", "index", "times") else 0
@@ -217,6 +219,20 @@ def test_text_from_the_data_stays_text_in_a_table(editions):
     row = next(line for line in note_of(old, new, old).splitlines() if "7 t" in line)
     assert row == r"| Rare-earth permanent magnets, all destinations: exports (a \| b \*c\* \<i\>\`d\`\</i\> \[e\](f)) " \
                   r"| December 2025 | 7 t |"
+
+
+def test_a_section_is_titled_as_the_navigation_titles_its_page(editions):
+    old, new = editions
+    (new / "_toc.yml").write_text(TOC.replace("  - file: book/data\n", "  - file: book/data\n    title: The data\n")
+                                  .replace("  - file: book/magnets\n", ""))
+    o, n = load_vintage(str(old), old), load_vintage(str(new), old)
+    toc = toc_titles(n)
+    assert toc == {"data": "The data"}
+    assert title_of("data", toc, n, o) == "The data"
+    assert title_of("magnets", toc, n, o) == "Exports of magnets (a page of the previous edition)"
+    assert title_of("gone/DEU", toc, n, o) == "Gone/DEU (a page of the previous edition)"
+    assert [line for line in note_of(old, new, old).splitlines() if line.startswith("## ")] == [
+        "## On the home page", "## The data", "## Exports of magnets (a page of the previous edition)"]
 
 
 def test_a_page_title_fills_in_its_glued_words():
@@ -247,7 +263,7 @@ def test_the_committed_note_is_what_the_comparison_of_the_two_builds_writes():
                     "(git fetch --unshallow; CI checks out with fetch-depth 0)")
     old, new = load_vintage(commit, ROOT), load_vintage(None, ROOT)
     assert f"{newest_month(new)}.md" == name
-    assert render_release_note(compare(old, new), old, new, ROOT) == \
+    assert render_release_note(old, new, ROOT) == \
         (ROOT / RELEASES_DIR / name).read_text(encoding="utf-8"), "the release note is stale: run `make release-note`"
 
 

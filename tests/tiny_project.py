@@ -1,4 +1,5 @@
-"""A two-page project the build tests can build, kill and rebuild in seconds.
+"""A two-page project the build tests can build, kill and rebuild in seconds, and a three-page
+one whose pages read the data (`make_data_project`).
 
 Each page's notebook prints its kernel's transport and its value, and records the value as a
 metric, so a new value changes both executed notebooks, metrics.csv and the site. With
@@ -37,12 +38,33 @@ print(f"transport {IPKernelApp.instance().transport}; {label} = {value}")
 """
 
 
-def write_notebook(path: Path) -> None:
+# A page of the data project: one destination's magnets, as tonnes and as a share of the world,
+# or (partner "") the number of events. It reads through core.load, as the book's pages do.
+DATA_PAGE_CODE = """\
+from rare_earth_exports.core.load import load_book_data
+from rare_earth_exports.present.page import Page
+
+data = load_book_data(data_dir)
+page = Page("tiny", label)
+if partner:
+    obs = data.observations
+    months = obs[(obs["product"] == "magnets") & (obs["unit"] == "t") & (obs["n_months"] == 1)].set_index("period")
+    mine, world = months.loc[months["partner"] == partner, "value"], months.loc[months["partner"] == "WLD", "value"]
+    share = 100 * mine.sum() / world.reindex(mine.index).sum()
+    page.add("2025", partner, "magnets", "level", mine.sum(), "t")
+    page.publish()
+    print(f"{data.partner_name(partner)}: {mine.sum():.1f} t, {share:.3f}% of the world")
+else:
+    print(f"{len(data.events)} events")
+"""
+
+
+def write_notebook(path: Path, code: str = PAGE_CODE, parameters: str = 'data_dir = "data"\nlabel = "a"\nvalue = 0') -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_markdown_cell("# A page"),
-                nbformat.v4.new_code_cell('data_dir = "data"\nlabel = "a"\nvalue = 0'),
-                nbformat.v4.new_code_cell(PAGE_CODE)]
+                nbformat.v4.new_code_cell(parameters),
+                nbformat.v4.new_code_cell(code)]
     nb.cells[1].metadata["tags"] = ["parameters"]
     for i, cell in enumerate(nb.cells):
         cell.id = f"cell-{i:03d}"
@@ -73,6 +95,21 @@ def make_project(project: Path, value: int = 1) -> Path:
     return project
 
 
+def make_data_project(project: Path) -> Path:
+    """Three pages that read the data: the United States, Korea, and the events alone."""
+    make_project(project)
+    write_notebook(project / "notebooks" / "page.ipynb", DATA_PAGE_CODE, 'data_dir = "data"\nlabel = "a"\npartner = "USA"')
+    (project / "parameters.yml").write_text(
+        "pages:\n"
+        "  - {notebook: notebooks/page.ipynb, output: book/a.ipynb, chapter: tiny, params: {label: a, partner: USA}}\n"
+        "  - {notebook: notebooks/page.ipynb, output: book/b.ipynb, chapter: tiny, params: {label: b, partner: KOR}}\n"
+        "  - {notebook: notebooks/page.ipynb, output: book/c.ipynb, chapter: tiny, params: {label: c, partner: ''}}\n",
+        encoding="utf-8")
+    (project / "_toc.yml").write_text("format: jb-book\nroot: book/index\nchapters:\n  - file: book/a\n  - file: book/b\n"
+                                      "  - file: book/c\n", encoding="utf-8")
+    return project
+
+
 def rebook_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "rare_earth_exports.cli", *args]
 
@@ -82,8 +119,8 @@ def rebook_env(**extra: str) -> dict:
     return {**env, "PYTHONPATH": str(ROOT / "src"), **extra}
 
 
-def build(project: Path, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(rebook_command("build", "--jobs", "2"), cwd=project, env=rebook_env(**env),
+def build(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(rebook_command("build", "--jobs", "2", *args), cwd=project, env=rebook_env(**env),
                           capture_output=True, text=True)
 
 

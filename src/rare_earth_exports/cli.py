@@ -154,14 +154,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_release_note(args: argparse.Namespace) -> int:
-    from .build.diff import compare, load_vintage
+    from .build.diff import load_vintage
     from .build.release_note import PAGE, release_note_path, render_release_note
 
     root = _root()
     old, new = load_vintage(args.old, root), load_vintage(args.new, root)
     path = release_note_path(new, root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_release_note(compare(old, new), old, new, root), encoding="utf-8")
+    path.write_text(render_release_note(old, new, root), encoding="utf-8")
     print(f"release note: {path.relative_to(root)}")
     included = path.relative_to(root).as_posix()
     page = root / PAGE

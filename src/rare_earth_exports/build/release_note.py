@@ -4,8 +4,9 @@
 glue keys, file paths) for a reviewer. The release note is the same comparison (`diff.compare`)
 for the site's "What changed in this edition" page: a figure is named as the pages name it (the
 product and the destination by their names in the data package, the measure by its label in
-`core/registry.py`, periods and dates in words) and its values carry their units. Chapters come
-in the book's order, under their page titles. `rebook release-note OLD` (make release-note)
+`core/registry.py`, periods and dates in words) and its values carry their units. Figures are
+compared page by page, the pages in the book's order under their titles: a page that moved to
+another chapter id is no change a reader could see. `rebook release-note OLD` (make release-note)
 writes it to `releases/<newest month>.md`, which `book/changes.md` includes, so the page's
 figures are never typed by hand.
 """
@@ -17,20 +18,22 @@ import json
 import math
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from ..core.load import with_period_columns
 from ..core.periods import period_in_words
 from ..core.registry import LABELS
 from ..core.words import capitalised, date_words, listing
-from .diff import DECIMALS, GLUE_ROLE, KEY, Change, DiffError, Report, Vintage, glued_values
+from .diff import DECIMALS, GLUE_ROLE, KEY, Change, DiffError, Report, Vintage, compare, glued_values
 from .plan import newest_month as plan_newest_month
 from .stamp import built_date
 
 RELEASES_DIR = "releases"
+BOOK_DIR = "book"
 PAGE = "book/changes.md"
 OBSERVATIONS = "data/observations.csv"
 EVERYONE = "ALL"  # the partner or product of a figure about the whole book (a count of events)
@@ -40,8 +43,13 @@ PERIOD_TEXT = re.compile(rf"\b(\d{{4}}-\d{{2}}-\d{{2}}|{MONTH}/{MONTH}|{MONTH}|\
 FILE_NAME = re.compile(r"\b([a-z_]+)\.csv\b")
 TOKEN = re.compile(r"[A-Za-z0-9_]+")
 TITLE = re.compile(r"^# (.+)$", re.M)
-TOC_PAGE = re.compile(r"^\s*-?\s*file:\s*book/(\S+)\s*$", re.M)
 UNCOUNTED = ("series", "times")  # units that are no plural of a count
+# Metrics and units the December 2025 edition (b92e9ae) recorded that the registry no longer defines
+# (renamed since), in words; any other retired key reads with its underscores as spaces.
+RETIRED_LABELS = {"z": "change against ordinary changes", "swing_std": "spread of ordinary monthly changes",
+                  "changes": "number of changes", "mean": "monthly mean",
+                  "months_with_data": "number of months with a figure"}
+RETIRED_UNITS = {"sd": "standard deviations"}
 COUNT = "count"  # the metric whose unit says what it counts
 
 
@@ -110,7 +118,7 @@ def figure_words(key: tuple[str, ...], names: Names) -> str:
     _chapter, _page, _period, partner, product, metric, basis, unit = key
     about = [names.product(product) if product != EVERYONE else "",
              names.partner(partner) if partner != EVERYONE else ""]
-    label = LABELS.get(metric, metric.replace("_", " "))  # a metric of an older edition may be gone
+    label = LABELS.get(metric) or RETIRED_LABELS.get(metric, metric.replace("_", " "))
     if metric == COUNT:
         label = f"{label} of {unit}"  # 'number of events': the unit says what is counted
     about_text = ", ".join(a for a in about if a)
@@ -144,6 +152,7 @@ def amount(value: float | None, metric: str, unit: str, places: int) -> str:
         return n + "%"
     if metric == COUNT or unit in ("", "index", "ratio", "baseline=100"):
         return n
+    unit = RETIRED_UNITS.get(unit, unit)
     return f"{n} {unit[:-1] if value == 1 and unit.endswith('s') and unit not in UNCOUNTED else unit}"
 
 
@@ -212,21 +221,44 @@ def page_title(notebook_json: str) -> str | None:
     return None
 
 
-def chapter_title(chapter: str, *vintages: Vintage) -> str:
-    """The title of the chapter's own page, from the first edition that has it."""
+def toc_titles(v: Vintage) -> dict[str, str]:
+    """The pages of the edition's table of contents, in its order, with the title it gives ('' for
+    the page's own)."""
+    found: dict[str, str] = {}
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if str(node.get("file", "")).startswith(f"{BOOK_DIR}/"):
+                found[node["file"][len(BOOK_DIR) + 1:]] = str(node.get("title", ""))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+    text = v.read("_toc.yml") if v.read else None
+    walk(yaml.safe_load(text) if text else None)
+    return found
+
+
+def title_of(page: str, toc: dict[str, str], *vintages: Vintage) -> str:
+    """A page's title in the navigation, else its own; a page the new edition no longer has says so."""
+    title = toc.get(page) or _own_title(page, vintages)
+    return title if page in toc else f"{title} (a page of the previous edition)"
+
+
+def _own_title(page: str, vintages: tuple[Vintage, ...]) -> str:
+    """The page's heading in the first edition that has the page."""
     for v in vintages:
-        nb = v.read(f"book/{chapter}.ipynb") if v.read else None
+        nb = v.read(f"{BOOK_DIR}/{page}.ipynb") if v.read else None
         title = page_title(nb) if nb else None
         if title:
             return title
-    return capitalised(chapter.replace("-", " "))
+    return capitalised(page.replace("-", " "))
 
 
-def chapter_order(chapters: tuple[str, ...], new: Vintage) -> list[str]:
-    """The chapters in the order of the new edition's table of contents, any others after."""
-    toc = new.read("_toc.yml") if new.read else None
-    pages = TOC_PAGE.findall(toc or "")
-    return sorted(chapters, key=lambda c: (pages.index(c) if c in pages else len(pages), c))
+def by_page(v: Vintage) -> Vintage:
+    """The vintage with each figure's chapter id replaced by its page: what a reader sees."""
+    return replace(v, metrics=v.metrics.assign(chapter=v.metrics["page"]))
 
 
 def commit_date(root: Path, commit: str) -> str:
@@ -248,8 +280,10 @@ def _through(v: Vintage) -> str:
 
 # --- the note -----------------------------------------------------------------------------------
 
-def render_release_note(report: Report, old: Vintage, new: Vintage, root: Path) -> str:
+def render_release_note(old: Vintage, new: Vintage, root: Path) -> str:
     """The note as MyST Markdown (no title: the page that includes it has one)."""
+    old, new = by_page(old), by_page(new)
+    report = compare(old, new)
     names = names_of(old, new)
     n = report.count
     lines = [
@@ -268,10 +302,11 @@ def render_release_note(report: Report, old: Vintage, new: Vintage, root: Path) 
     if home:
         lines += ["", "## On the home page", "", *_change_rows(home, names, ["Figure", "Period", "Before", "Now"])]
     quiet = []
-    for chapter in chapter_order(report.chapters, new):
-        kinds = {k: [c for c in report.changes if c.chapter == chapter and c.kind == k]
+    toc = toc_titles(new)
+    for page in sorted(report.chapters, key=lambda p: (list(toc).index(p) if p in toc else len(toc), p)):
+        kinds = {k: [c for c in report.changes if c.chapter == page and c.kind == k]
                  for k in ("changed", "added", "removed")}
-        title = chapter_title(chapter, new, old)
+        title = title_of(page, toc, new, old)
         if not any(kinds.values()):
             quiet.append(title)
             continue

@@ -7,8 +7,9 @@ leaves half of them). A failure leaves the last good book and site in place and 
 notebook, which cell and what error. One build runs at a time per checkout (`lock`).
 
 A notebook is executed again only when the hash of its inputs changed: its source, its
-parameters, the package code and the data folder. The hash is stored in the executed
-notebook's metadata, so a fresh clone reuses the committed outputs.
+parameters, the package code and the part of the data it read when it last ran (`inputs`). The
+hash and the record of reads are stored in the executed notebook's metadata, so a fresh clone
+reuses the committed outputs.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ from pathlib import Path
 
 import nbformat
 
+from ..core.reads import READS_ENV
 from ..core.sizes import file_size
 from ..present.downloads import DOWNLOAD_PREFIX
 from ..present.figure import SHARE_CARD_KEY
 from ..present.page import DECIMALS, METRIC_COLUMNS, METRICS_KEY
 from . import faults
 from .errors import BuildError
-from .inputs import PACKAGE_DIR, digest_files, extension_files, input_hash, stored_hash
+from .inputs import PACKAGE_DIR, DataSlices, Reads, code_hash, digest_files, extension_files, input_hash, stored_inputs
 from .kernels import KERNEL_LOG, die_with_parent, init_worker, kernel_config, remove_sockets_of, socket_folder
 from .lock import build_lock
 from .plan import Job
@@ -47,6 +49,7 @@ RESULTS = "book/results/metrics.csv"
 DOWNLOADS = "book/_static/downloads"          # the CSV under every chart and table: published with book/
 SHARE_CARD = "book/_static/share-card.png"    # the link-preview image, in the site only
 STAGE = Path("_build/stage")
+READS = Path("_build/reads")                  # what each kernel read of the data (`core.reads`)
 SITE_INPUTS = ("_config.yml", "_toc.yml")
 INCLUDED_DIRS = ("releases",)                 # folders whose files a page includes (book/changes.md)
 # The hash of the Vega bundle as last written whole (see `install_vega_bundle`).
@@ -61,18 +64,23 @@ SITE_STAMPED: dict[str, str] = {}
 
 # --- execution ----------------------------------------------------------------------------
 
-def execute_job(source: str, output: str, params: dict, cwd: str, sockets: str) -> None:
+def execute_job(source: str, output: str, params: dict, cwd: str, sockets: str, reads: str) -> None:
     """Runs in a worker process: papermill execution of one notebook, its kernel over IPC
-    sockets named from `sockets` (see `kernels`)."""
+    sockets named from `sockets` (see `kernels`), recording what it reads of the data in the
+    file `reads` (the kernel inherits the worker's environment)."""
     import papermill as pm
 
+    os.environ[READS_ENV] = reads
     pm.execute_notebook(source, output, parameters=params, cwd=cwd, kernel_name="python3",
                         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                         config=kernel_config(sockets))
 
 
-def execute_all(root: Path, stage: Path, todo: list[tuple[Job, str]], jobs_n: int) -> list[str]:
+def execute_all(root: Path, stage: Path, todo: list[tuple[Job, str]], data: DataSlices, jobs_n: int) -> list[str]:
     """Executes the notebooks into the stage, `jobs_n` at a time; returns a message per failure.
+
+    `todo` pairs each job with its `code_hash`; an executed notebook stores its input hash
+    computed from what its kernel recorded reading.
 
     Interrupted, it stops the workers at once (their kernels follow) instead of letting them
     finish the queue.
@@ -82,23 +90,27 @@ def execute_all(root: Path, stage: Path, todo: list[tuple[Job, str]], jobs_n: in
     failures = []
     log = root / KERNEL_LOG
     log.write_bytes(b"")
+    shutil.rmtree(root / READS, ignore_errors=True)
+    (root / READS).mkdir(parents=True)
     with socket_folder() as sockets:
         pool = ProcessPoolExecutor(max_workers=max(1, min(jobs_n, len(todo))),
                                    initializer=init_worker, initargs=(os.getpid(), str(log)))
         try:
             futures = {}
-            for number, (job, digest) in enumerate(todo):
+            for number, (job, code) in enumerate(todo):
                 out = stage / job.output
                 out.parent.mkdir(parents=True, exist_ok=True)
+                reads = root / READS / f"{number}.json"
                 futures[pool.submit(execute_job, str(root / job.notebook), str(out), job.params, str(out.parent),
-                                    str(sockets / str(number)))] = (job, digest)
+                                    str(sockets / str(number)), str(reads))] = (job, code, reads)
             bar = tqdm(total=len(futures), desc="executing", unit="notebook", file=sys.stderr, disable=None)
             for fut in as_completed(futures):
-                job, digest = futures[fut]
+                job, code, reads = futures[fut]
                 bar.set_postfix_str(job.output)
                 try:
                     fut.result()
-                    clean_notebook(stage / job.output, digest)
+                    recorded = json.loads(reads.read_text(encoding="utf-8")) if reads.exists() else None
+                    clean_notebook(stage / job.output, input_hash(code, data, recorded), recorded)
                 except Exception as exc:  # report every failing notebook, then stop
                     failures.append(failure_message(job, exc, root / job.notebook))
                 bar.update(1)
@@ -112,12 +124,13 @@ def execute_all(root: Path, stage: Path, todo: list[tuple[Job, str]], jobs_n: in
     return failures
 
 
-def clean_notebook(path: Path, digest: str) -> None:
-    """Strips what changes between runs, hides the parameters cells and records the input hash."""
+def clean_notebook(path: Path, digest: str, reads: Reads | None) -> None:
+    """Strips what changes between runs, hides the parameters cells and records the input hash
+    and what the page read of the data (none recorded: the whole folder counts)."""
     nb = nbformat.read(path, as_version=4)
     for key in VOLATILE_NOTEBOOK_KEYS:
         nb.metadata.pop(key, None)
-    nb.metadata["rebook"] = {"input_hash": digest}
+    nb.metadata["rebook"] = {"input_hash": digest, **({"reads": reads} if reads is not None else {})}
     for cell in nb.cells:
         for key in VOLATILE_NOTEBOOK_KEYS:
             cell.metadata.pop(key, None)
@@ -398,13 +411,15 @@ def build_locked(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, fo
     # outputs the plan no longer writes are not carried into the new site
     planned = {j.output for j in jobs}
     todo, reused = [], []
+    data = DataSlices(data_dir)
     for job in jobs:
-        digest = input_hash(job, root, data_dir)
-        if not force and stored_hash(root / job.output) == digest:
+        code = code_hash(job, root)
+        stored, reads = stored_inputs(root / job.output)
+        if not force and stored == input_hash(code, data, reads):
             reused.append(job.output)
         else:
-            todo.append((job, digest))
-    failures = execute_all(root, stage, todo, jobs_n) if todo else []
+            todo.append((job, code))
+    failures = execute_all(root, stage, todo, data, jobs_n) if todo else []
     if failures:
         raise BuildError("notebook execution failed; the previous book and site are untouched:\n  " + "\n  ".join(failures)
                          + f"\n(what the kernels printed is in {KERNEL_LOG})")

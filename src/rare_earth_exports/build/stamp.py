@@ -5,10 +5,16 @@ reproducible-builds convention), else the date of the commit checked out (`commi
 Sphinx extension turns it into the `built_date` substitution MyST pages use (`{{ built_date }}`).
 Without either (a copy of the project outside git), the stamp says the date was not recorded.
 Two builds of one commit therefore write the same pages.
+
+The stamp also says when the month after the data is due. The collapse page computes the date
+from past releases; whether it has passed is known only here, against the build date: a book
+built after it says the figures were due and are not in it, rather than "expected" in the past.
 """
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import subprocess
 from datetime import datetime, timezone
@@ -45,8 +51,43 @@ def built_date(environ: dict[str, str]) -> str:
     return date_words(datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%d"))
 
 
+RELEASE_PAGE = "book/collapse.ipynb"
+
+
+def glued_texts(notebook: Path, keys: set[str]) -> dict[str, str]:
+    """Texts an executed notebook glued, by key (a missing notebook or key is left out)."""
+    if not notebook.is_file():
+        return {}
+    out = {}
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        for o in cell.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            plain = o.get("data", {}).get("application/papermill.record/text/plain")
+            if name in keys and plain:
+                out[name] = ast.literal_eval(plain)
+    return out
+
+
+def release_status(environ: dict[str, str], month: str, due_words: str, due_iso: str) -> str:
+    """The stamp's clause on the next customs release: expected, or due and not in the book."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "")
+    built = datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%d") if epoch.strip().isdigit() else ""
+    if built and due_iso and built > due_iso:
+        return (f"the {month} figures were due around {due_words}, by the usual day of past releases, and are not in "
+                "the book's sources yet")
+    return f"next customs release ({month} figures) expected around {due_words}, by the usual day of past releases"
+
+
 def _substitute(app, config) -> None:
-    config.myst_substitutions = {**(config.myst_substitutions or {}), "built_date": built_date(dict(os.environ))}
+    environ = dict(os.environ)
+    texts = glued_texts(Path(app.srcdir) / RELEASE_PAGE, {"collapse_release_month_words", "collapse_release_date_words",
+                                                          "collapse_release_date_iso"})
+    status = (release_status(environ, texts["collapse_release_month_words"], texts["collapse_release_date_words"],
+                             texts.get("collapse_release_date_iso", ""))
+              if "collapse_release_month_words" in texts and "collapse_release_date_words" in texts
+              else "no customs release date is known")
+    config.myst_substitutions = {**(config.myst_substitutions or {}), "built_date": built_date(environ),
+                                 "release_status": status}
 
 
 def setup(app) -> dict:

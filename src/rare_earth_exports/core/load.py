@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .periods import months_of
+from .reads import LOG, tracked
 
 PROJECT_MARKER = "_config.yml"
 
@@ -30,7 +31,9 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
     return path if path.is_absolute() else project_root() / path
 
 
-def _read(data_dir: Path, name: str) -> pd.DataFrame:
+def read_strings(data_dir: Path, name: str) -> pd.DataFrame:
+    """A table as its file says it, every cell a string (what the loaders convert, and what
+    `build.inputs` hashes)."""
     return pd.read_csv(data_dir / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
@@ -42,33 +45,59 @@ def with_period_columns(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def load_observations(data_dir: str | Path) -> pd.DataFrame:
-    df = _read(resolve_data_dir(data_dir), "observations")
+def _observations(data_dir: Path) -> pd.DataFrame:
+    df = read_strings(data_dir, "observations")
     df["value"] = df["value"].astype(float)
     return with_period_columns(df)
 
 
-def load_prices(data_dir: str | Path) -> pd.DataFrame:
-    df = _read(resolve_data_dir(data_dir), "prices")
+def _prices(data_dir: Path) -> pd.DataFrame:
+    df = read_strings(data_dir, "prices")
     df["low"] = df["low"].astype(float)
     df["high"] = df["high"].astype(float)
     return with_period_columns(df)
 
 
-def load_events(data_dir: str | Path) -> pd.DataFrame:
-    df = _read(resolve_data_dir(data_dir), "events")
+def _events(data_dir: Path) -> pd.DataFrame:
+    df = read_strings(data_dir, "events")
     df["day"] = pd.to_datetime([d if len(d) == 10 else d + "-01" for d in df["date"]])
     df["month"] = df["day"].dt.to_period("M")
     return df
 
 
+# One table loaded on its own is read whole (`core.reads`); `load_book_data` records finer.
+
+def load_observations(data_dir: str | Path) -> pd.DataFrame:
+    LOG.whole("observations")
+    return _observations(resolve_data_dir(data_dir))
+
+
+def load_prices(data_dir: str | Path) -> pd.DataFrame:
+    LOG.whole("prices")
+    return _prices(resolve_data_dir(data_dir))
+
+
+def load_events(data_dir: str | Path) -> pd.DataFrame:
+    LOG.whole("events")
+    return _events(resolve_data_dir(data_dir))
+
+
 def load_table(data_dir: str | Path, name: str) -> pd.DataFrame:
-    return _read(resolve_data_dir(data_dir), name)
+    LOG.whole(name)
+    return read_strings(resolve_data_dir(data_dir), name)
+
+
+TABLES = ("observations", "prices", "events", "sources", "products", "partners", "reconciliation", "stated_percentages")
 
 
 @dataclass
 class BookData:
-    """Every table of the data package, loaded once per notebook."""
+    """Every table of the data package, loaded once per notebook.
+
+    Using a table records it as read (`core.reads`), so a page depends on the tables it uses and
+    not on the others; loaded by `load_book_data` in the build, the figures of `observations` are
+    recorded by product and destination as they are used.
+    """
 
     observations: pd.DataFrame
     prices: pd.DataFrame
@@ -78,6 +107,11 @@ class BookData:
     partners: pd.DataFrame
     reconciliation: pd.DataFrame
     stated_percentages: pd.DataFrame = field(default_factory=pd.DataFrame)  # what the pages say, with figure keys
+
+    def __getattribute__(self, name: str):
+        if name in TABLES:
+            LOG.table(name)
+        return super().__getattribute__(name)
 
     def partner_name(self, code: str) -> str:
         match = self.partners.loc[self.partners["partner"] == code, "name"]
@@ -89,10 +123,15 @@ class BookData:
 
 
 def load_book_data(data_dir: str | Path) -> BookData:
+    """The data package; in a kernel of the build, with the figures of `observations` tracked
+    (`core.reads`). Elsewhere the frames are plain, so nbval, which executes every page again
+    outside the build, also checks that tracking changes nothing a page shows."""
+    folder = resolve_data_dir(data_dir)
+    observations = _observations(folder)
     return BookData(
-        observations=load_observations(data_dir), prices=load_prices(data_dir),
-        events=load_events(data_dir), sources=load_table(data_dir, "sources"),
-        products=load_table(data_dir, "products"), partners=load_table(data_dir, "partners"),
-        reconciliation=load_table(data_dir, "reconciliation"),
-        stated_percentages=load_table(data_dir, "stated_percentages"),
+        observations=tracked(observations, "observations") if LOG.recording else observations,
+        prices=_prices(folder), events=_events(folder),
+        sources=read_strings(folder, "sources"), products=read_strings(folder, "products"),
+        partners=read_strings(folder, "partners"), reconciliation=read_strings(folder, "reconciliation"),
+        stated_percentages=read_strings(folder, "stated_percentages"),
     )

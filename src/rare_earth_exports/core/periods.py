@@ -134,15 +134,21 @@ def sort_key(period: str) -> tuple[int, int]:
     return (months[0].ordinal, len(months))
 
 
+def disjoint(periods: list[str]) -> list[str]:
+    """The periods, in the order given, that overlap none taken before them (the order decides
+    which of two overlapping periods wins)."""
+    chosen, used = [], set()
+    for p in periods:
+        ms = set(months_of(p))
+        if not ms & used:
+            chosen.append(p)
+            used |= ms
+    return chosen
+
+
 def cover(total: str, known: dict[str, Decimal]) -> list[str]:
     """Non-overlapping known periods inside `total` (longest first), excluding `total` itself."""
     inside = set(months_of(total))
     candidates = [p for p in known if p != total and set(months_of(p)) <= inside]
     candidates.sort(key=lambda p: (-len(months_of(p)), sort_key(p)))
-    chosen, used = [], set()
-    for p in candidates:
-        ms = set(months_of(p))
-        if not ms & used:
-            chosen.append(p)
-            used |= ms
-    return sorted(chosen, key=sort_key)
+    return sorted(disjoint(candidates), key=sort_key)

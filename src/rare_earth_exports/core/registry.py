@@ -20,35 +20,43 @@ QUANTITIES = ("t", "kg", "USD")
 METRICS: dict[str, Metric] = {
     "level": Metric("A figure in its unit: tonnes for magnets and the headline category, kilograms for "
                     "elements, US dollars for values. A monthly figure, or the total of the period it names.",
-                    QUANTITIES, ("collapse", "compare-jpn-kor", "destinations", "eu-us", "flow", "press")),
+                    QUANTITIES, ("collapse", "destinations", "compare", "flow", "press")),
     "mom_pct": Metric("Change from the previous month, in %; computed only when both months have a figure "
-                      "of their own.", ("%",), ("collapse", "compare-jpn-kor", "destinations", "eu-us", "press")),
+                      "of their own.", ("%",), ("collapse", "destinations", "compare", "press")),
     "yoy_pct": Metric("Change from the same month (or the same months) a year before, in %; computed only "
-                      "when both have a figure.", ("%",), ("collapse", "destinations", "flow", "press")),
-    "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("collapse", "compare-jpn-kor", "eu-us")),
+                      "when both have a figure.", ("%",), ("collapse", "destinations", "compare", "flow", "press")),
+    "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("collapse", "compare")),
     "share_pct": Metric("A destination's figure as % of China's total for the same months (pooled over the "
-                        "months both have a figure when the basis says so).", ("%",), ("compare-jpn-kor", "destinations", "eu-us", "flow")),
+                        "months both have a figure when the basis says so).", ("%",), ("destinations", "compare", "flow")),
     "index": Metric("A figure over the mean monthly level of a baseline window, times 100: 100 is the "
-                    "baseline level.", ("index",), ("collapse", "compare-jpn-kor", "destinations", "eu-us", "flow")),
+                    "baseline level.", ("index",), ("collapse", "destinations", "compare", "flow")),
     "fall_pct": Metric("How far the lowest month after the controls fell below the baseline level, in %: "
                        "100 minus its index.", ("%",), ("collapse",)),
     "baseline_mean": Metric("The mean monthly level of a baseline window (the basis names the window and how "
-                            "it is known).", QUANTITIES, ("collapse", "compare-jpn-kor", "destinations", "eu-us")),
+                            "it is known).", QUANTITIES, ("collapse", "destinations", "compare")),
     "window_mean": Metric("The mean monthly level over the months of a window that have a figure.",
-                          QUANTITIES, ("collapse", "compare-jpn-kor", "eu-us")),
+                          QUANTITIES, ("collapse", "compare")),
     "months_to_regain": Metric("Months from the lowest month to the first month back at or above the baseline "
                                "level.", ("months",), ("collapse",)),
     "count": Metric("How many of something (the unit says what: months, changes, sources, events...).",
                     ("months", "blocks", "changes", "checks", "destinations", "events", "figures", "month pairs",
                      "products", "releases", "rows", "series", "sources", "yardsticks", "years", "claims", "statements"),
-                    ("collapse", "compare-jpn-kor", "data", "destinations", "eu-us", "flow", "press", "timeline")),
+                    ("collapse", "data", "destinations", "compare", "flow", "press", "timeline")),
     "swing_sd": Metric("The standard deviation of ordinary month-to-month changes (the yardstick a change is "
-                       "read against), in percentage points.", ("percentage points",), ("collapse", "compare-jpn-kor", "destinations", "eu-us")),
+                       "read against), in percentage points.", ("percentage points",), ("collapse", "destinations", "compare")),
     "z_score": Metric("How many standard deviations of the ordinary changes a change lies from their mean.",
-                      ("standard deviations",), ("collapse", "compare-jpn-kor", "eu-us")),
+                      ("standard deviations",), ("collapse", "compare")),
     "gap_pp": Metric("One side's change minus the other's over the same months, in percentage points.",
-                     ("percentage points",), ("compare-jpn-kor", "destinations", "eu-us")),
-    "index_gap": Metric("One side's index minus the other's, in index points.", ("index points",), ("eu-us",)),
+                     ("percentage points",), ("compare", "destinations")),
+    "share_change_pp": Metric("The change in a destination's share of China's total from one named window to "
+                              "another (each share pooled over the window's figures), in percentage points.",
+                              ("percentage points",), ("compare",)),
+    "share_change_pp_low": Metric("The low end of the interval of `share_change_pp`, from the destination's own "
+                                  "month-to-month noise in each window (ratio estimator, Student's t; the basis "
+                                  "gives the coverage and the degrees of freedom).", ("percentage points",), ("compare",)),
+    "share_change_pp_high": Metric("The high end of the interval of `share_change_pp` (see `share_change_pp_low`).",
+                                   ("percentage points",), ("compare",)),
+    "index_gap": Metric("One side's index minus the other's, in index points.", ("index points",), ("compare",)),
     "log_ratio": Metric("The natural log of finished magnets' index over a raw input's index: 0 when both "
                         "moved alike, positive when magnets ran ahead.", ("log points",), ("flow",)),
     "gap_change": Metric("How far the log ratio moved between two phases (baseline-free: the baselines "
@@ -58,7 +66,7 @@ METRICS: dict[str, Metric] = {
     "price_premium": Metric("A price outside China over the price inside China in the same month; ranges stay "
                             "ranges (low over high, high over low).", ("ratio",), ("flow",)),
     "licence_months": Metric("How long a licence runs, in months, as the event that announced it says.",
-                             ("months",), ("compare-jpn-kor", "eu-us")),
+                             ("months",), ("compare",)),
     "quota": Metric("A production quota total for a year, in tonnes, as the quota event that reports it says.",
                     ("t",), ("press",)),
     "counterfactual": Metric("What exports would have been without the controls: a baseline window's level, freed "
@@ -71,7 +79,7 @@ METRICS: dict[str, Metric] = {
                               "figures give only together share one factor (the basis names them).", ("ratio",),
                               ("collapse",)),
     "parameter": Metric("A setting of the analysis as the page used it (from parameters.yml).",
-                        ("months", "changes", "standard deviations", "t"), ("collapse", "compare-jpn-kor", "destinations", "eu-us")),
+                        ("months", "changes", "standard deviations", "%", "t", "kg"), ("collapse", "destinations", "compare")),
 }
 
 # How a reader's page names each metric (the release note's tables, the glossary): plain words, no key.
@@ -101,6 +109,9 @@ LABELS: dict[str, str] = {
     "shortfall": "shortfall against the counterfactual",
     "seasonal_factor": "seasonal factor",
     "parameter": "setting of the analysis",
+    "share_change_pp": "change of its share of China's total",
+    "share_change_pp_low": "change of its share of China's total, low end of the interval",
+    "share_change_pp_high": "change of its share of China's total, high end of the interval",
 }
 
 

@@ -6,6 +6,7 @@ so a change is only computed between two months that both have a figure.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -230,3 +231,39 @@ def period_series(obs: pd.DataFrame, product: str, partner: str = "WLD", flow: s
     out["monthly"] = out["value"] / out["n_months"]
     out.attrs["unit"] = rows["unit"].iloc[0] if len(rows) else (unit or "")
     return out[PERIOD_COLUMNS]
+
+
+def covered_total(rows: pd.DataFrame, start: str, end: str) -> float:
+    """The total over `start`..`end` when reported months, spans and totals cover every month of
+    it (January–February 2025 from its two months, or from a two-month figure); NaN otherwise, as
+    a partial sum would understate the total."""
+    base = baseline(rows, start, end)
+    return base.mean * base.months_in_window if base.complete else float("nan")
+
+
+def t_quantile(p: float, df: float) -> float:
+    """The p-quantile of Student's t with `df` degrees of freedom (fractional, as Welch's are).
+
+    Intervals from a handful of months need t, not the normal curve: with three months the
+    95% quantile is 4.30, not 1.96. Computed by integrating the density (Simpson's rule) and
+    bisecting, so the book needs no statistics library.
+    """
+    if not 0 < p < 1 or not df > 0:
+        raise ValueError(f"t_quantile needs 0 < p < 1 and df > 0, got p={p}, df={df}")
+    if p < 0.5:
+        return -t_quantile(1 - p, df)
+    scale = np.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
+
+    def cdf(x: float) -> float:
+        grid = np.linspace(0.0, x, 2001)
+        density = scale * (1 + grid ** 2 / df) ** (-(df + 1) / 2)
+        step = x / 2000
+        return 0.5 + step / 3 * (density[0] + 4 * density[1:-1:2].sum() + 2 * density[2:-1:2].sum() + density[-1])
+
+    lo, hi = 0.0, 1.0
+    while cdf(hi) < p:
+        lo, hi = hi, hi * 2
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if cdf(mid) < p else (lo, mid)
+    return (lo + hi) / 2

@@ -74,9 +74,16 @@ def glue_text(key: str, text: str) -> None:
     glue(key, text, display=False)
 
 
+class Prose(str):
+    """Glued prose: Markdown on its own page ({glue:md}) and plain text on another page
+    ({glue:text}`page.ipynb::key:s`), since MyST-NB pastes Markdown only within its own document."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
 def glue_markdown(key: str, text: str) -> None:
     """Glue a sentence or more for the prose ({glue:md}); its numbers are glued on their own."""
-    from IPython.display import Markdown
     from myst_nb import glue
 
-    glue(key, Markdown(text), display=False)
+    glue(key, Prose(text), display=False)

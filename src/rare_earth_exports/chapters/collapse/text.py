@@ -648,6 +648,7 @@ def _glue_release(page: Page, p: PageMeasures) -> None:
     glue_text("collapse_release_month_words", month_words(r.month))
     glue_text("collapse_release_date_words", date_words(r.expected.strftime("%Y-%m-%d")) if r.expected is not None
               else "when customs publish it (no past release date is known)")
+    glue_text("collapse_release_date_iso", r.expected.strftime("%Y-%m-%d") if r.expected is not None else "")
     _number(page, p, "collapse_release_n", r.releases, p.window, "count", "releases",
             "past releases the usual day rests on")
 

@@ -1,8 +1,12 @@
-"""The comparison page's figures: series by destination, the tested month's strip, licensing timeline.
+"""The comparison page's figures: series by destination, shares over windows, the tested month's
+strip, the licensing record.
 
-Lines break where a month has no figure; points tell reported figures from derived ones; the
-policy events that matter to the two sides are numbered markers. Every chart names its series
-without articles ('United States').
+Lines break where a month has no figure; points tell reported figures from derived ones; a figure
+published for two months together is one segment across its months at the monthly average (never
+two points; which spans are drawn is `present.series.month_spans`' rule); a side's share over a
+named window is a dashed segment across the window; the policy events that matter to the two
+sides are numbered markers (`present.events`). Every figure offers its plotted rows for download
+and names its series without articles ('United States').
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ from ...core.periods import period_in_words
 from ...core.words import month_words, without_article
 from ...present import series as charts
 from ...present import theme
-from ...present.events import chart_markers
+from ...present.events import Marker, chart_markers, marker_layer
 from ...present.figure import Figure, newest
-from .licensing import ALL
-from .measures import Comparison
+from .licensing import ALL, OUTCOMES
+from .measures import SIDES, WORLD, Comparison
 
-LICENSING_SOURCE = "Source: the pages listed below the table, one mark per licensing event."
+LICENSING_SOURCE = ("Source: the licensing record (what governments, firms and industry bodies said and did, as the "
+                    "press reported it); the pages are listed below the chart.")
 
 
 def month_rows(c: Comparison, values: dict[str, pd.Series], name: str) -> pd.DataFrame:
@@ -40,78 +45,169 @@ def month_rows(c: Comparison, values: dict[str, pd.Series], name: str) -> pd.Dat
     return pd.concat(frames, ignore_index=True)
 
 
-def plotted(frame: pd.DataFrame, name: str, column: str, unit: str) -> pd.DataFrame:
-    """The rows a series chart draws, for its download and table view."""
-    return pd.DataFrame({"Destination": frame["destination"], "Month": frame["month"], column: frame[name].round(4),
-                         "Unit": unit, "Figure": frame["status"],
-                         "source_ids": frame["source_ids"].where(frame[name].notna(), "")})
-
-
-def _markers(c: Comparison, events: pd.DataFrame):
+def span_rows(c: Comparison, roles: list[str], scale) -> pd.DataFrame:
+    """Each role's figures of two or three months published together, drawn where their months
+    have no figure of their own (`present.series.month_spans`), at `scale(role, span)`: the
+    monthly average, an index of it, or a share. One row per span and destination."""
     s = c.settings
-    sides = [p for r in ("a", "b") for p in c.roles[r].partners]
+    frames = []
+    for r in roles:
+        spans = charts.month_spans(c.roles[r].rows, s.start, s.end)
+        if len(spans):
+            values = [scale(r, span) for _, span in spans.iterrows()]
+            frames.append(spans.assign(value=values, destination=without_article(c.roles[r].label),
+                                       months=spans["period"].map(period_in_words)))
+    columns = ["destination", "period", "months", "total", "value", "status", "source_ids", "date", "date_end"]
+    out = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    return out[out["value"].map(lambda v: math.isfinite(v))].reset_index(drop=True)
+
+
+def window_rows(c: Comparison) -> pd.DataFrame:
+    """Each side's share pooled over each named window, as a segment across the window's months."""
+    rows = []
+    for side in SIDES:
+        label = without_article(c.roles[side].label)
+        for share in (c.shifts[side]["after"].before, c.shifts[side]["after"].after, c.shifts[side]["recent"].after):
+            if math.isfinite(share.share):
+                w = share.window
+                rows.append({"destination": label, "window": w.name, "months": period_in_words(w.period),
+                             "value": round(share.share, 4), "figures": share.n,
+                             "date": pd.Period(w.start, "M").to_timestamp(), "date_end": (pd.Period(w.end, "M") + 1).to_timestamp()})
+    return pd.DataFrame(rows, columns=["destination", "window", "months", "value", "figures", "date", "date_end"])
+
+
+def _segments(frame: pd.DataFrame, order: list[str], y_title: str, x: alt.X, dashed: bool, tooltip: list) -> alt.Chart:
+    """Segments from `date` to `date_end` at `value`, coloured by destination as the lines are."""
+    colour = alt.Color("destination:N", sort=order, legend=None,
+                       scale=alt.Scale(domain=order, range=theme.series_colours(len(order))))
+    return alt.Chart(frame).mark_rule(strokeWidth=2 if dashed else 4, strokeDash=[6, 3] if dashed else [1, 0]).encode(
+        x=x, x2="date_end:T", y=alt.Y("value:Q", title=y_title), color=colour, tooltip=tooltip)
+
+
+def _chart(c: Comparison, frame: pd.DataFrame, y_title: str, markers: list[Marker], spans: pd.DataFrame,
+           windows: pd.DataFrame | None = None) -> alt.LayerChart:
+    """The shared series chart of the destinations, with their spans and window segments, then
+    the numbered markers on top (as `present.series.series_chart` lays them)."""
+    s = c.settings
+    order = list(dict.fromkeys(frame["destination"]))
+    chart = charts.series_chart(frame[["date", "month", "value", "status", "destination"]], "value", y_title, s.start,
+                                s.end, series="destination", series_title="Destination")
+    x = charts.month_axis(s.start, s.end)
+    layers = [chart]
+    if len(spans):
+        layers.append(_segments(spans, order, y_title, x, False, [
+            alt.Tooltip("destination:N", title="Destination"), alt.Tooltip("months:N", title="Months published together"),
+            alt.Tooltip("total:Q", title="In all", format=",.1f"), alt.Tooltip("value:Q", title=y_title, format=",.1f")]))
+    if windows is not None and len(windows):
+        layers.append(_segments(windows, order, y_title, x, True, [
+            alt.Tooltip("destination:N", title="Destination"), alt.Tooltip("window:N", title="Window"),
+            alt.Tooltip("months:N", title="Months"), alt.Tooltip("value:Q", title=y_title, format=",.1f")]))
+    chart = alt.layer(*layers)
+    if markers:
+        chart = alt.layer(chart, marker_layer(markers)).resolve_scale(y="independent", color="independent",
+                                                                       shape="independent")
+    return chart
+
+
+def _markers(c: Comparison, events: pd.DataFrame) -> list[Marker]:
+    s = c.settings
+    sides = [p for r in SIDES for p in c.roles[r].partners]
     return chart_markers(events, s.start, s.end, [s.product], sides)
 
 
-def _series_figure(c: Comparison, data: BookData, name: str, title: str, values: dict[str, pd.Series], column: str,
-                   y_title: str, unit: str, credit_roles: list[str], what: str) -> Figure:
-    s = c.settings
-    frame = month_rows(c, values, "value")
-    markers = _markers(c, data.events)
-    chart = charts.series_chart(frame[["date", "month", "value", "status", "destination"]], "value", y_title, s.start, s.end,
-                                series="destination", series_title="Destination", markers=markers)
-    rows = plotted(frame, "value", column, unit)
-    return Figure(name=name, title=title, charts=[chart], data=rows,
-                  description=what + " " + newest(rows, column, unit, by="Destination"),
-                  credit=charts.source_line(c.source_ids(credit_roles), data.sources), markers=markers,
-                  formats={column: ",.1f"})
+def plotted(frame: pd.DataFrame, spans: pd.DataFrame, column: str, unit: str, windows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows a chart draws, for its download and table view: months, spans (one row each, as
+    published), and window shares."""
+    rows = [pd.DataFrame({"Destination": frame["destination"], "Month": frame["month"], column: frame["value"].round(4),
+                          "Unit": unit, "Figure": frame["status"],
+                          "source_ids": frame["source_ids"].where(frame["value"].notna(), "")})]
+    if len(spans):
+        rows.append(pd.DataFrame({"Destination": spans["destination"], "Month": spans["period"], column: spans["value"].round(4),
+                                  "Unit": unit, "Figure": "months published together, at their monthly average",
+                                  "source_ids": spans["source_ids"]}))
+    if windows is not None and len(windows):
+        rows.append(pd.DataFrame({"Destination": windows["destination"],
+                                  "Month": [f"{w} ({m})" for w, m in zip(windows["window"], windows["months"])],
+                                  column: windows["value"], "Unit": unit,
+                                  "Figure": [f"share pooled over the window's {n} figures" for n in windows["figures"]],
+                                  "source_ids": ""}))
+    return pd.concat(rows, ignore_index=True)
 
 
 def _names(c: Comparison, roles: list[str]) -> str:
     return ", ".join(without_article(c.roles[r].label) for r in roles)
 
 
+def _credit(c: Comparison, data: BookData, roles: list[str]) -> str:
+    return charts.source_line(c.source_ids(roles) + c.span_source_ids(roles), data.sources)
+
+
 def exports(c: Comparison, data: BookData) -> Figure:
     """Monthly exports to each side and proxy."""
     s = c.settings
-    return _series_figure(
-        c, data, "exports", f"{c.product_name}: exports by destination", {r: c.roles[r].values for r in c.shown},
-        "Exports", f"Exports ({c.unit})", c.unit, c.shown,
-        f"Monthly exports in {c.unit} to {_names(c, c.shown)}, {month_words(s.start)} to {month_words(s.end)}, "
-        "with policy events marked; months without a figure are gaps in the lines.")
+    frame = month_rows(c, {r: c.roles[r].values for r in c.shown}, "value")
+    spans = span_rows(c, c.shown, lambda r, span: float(span["value"]))
+    markers = _markers(c, data.events)
+    rows = plotted(frame, spans, "Exports", c.unit)
+    return Figure(
+        name="exports", title=f"{c.product_name}: exports by destination",
+        charts=[_chart(c, frame, f"Exports ({c.unit})", markers, spans)], data=rows,
+        description=(f"Monthly exports in {c.unit} to {_names(c, c.shown)}, {month_words(s.start)} to {month_words(s.end)}; "
+                     "months without a figure are gaps in the lines, and months published together are one segment at "
+                     "their monthly average. " + newest(rows[rows["Month"].str.len() == 7], "Exports", c.unit, by="Destination")),
+        credit=_credit(c, data, c.shown), markers=markers, formats={"Exports": ",.1f"})
 
 
 def against_baseline(c: Comparison, data: BookData) -> Figure:
     """Each series with a baseline as an index of it (= 100)."""
     s = c.settings
-    label = f"Index ({period_in_words(s.base_window)} = 100)"
-    return _series_figure(
-        c, data, "exports-indexed", "Exports against their pre-control average", {r: c.indexes[r] for r in c.index_roles},
-        "Index", label, "index", c.index_roles,
-        "Monthly exports as an index of each series' own baseline average, for " + _names(c, c.index_roles)
-        + "; series without figures in the baseline months are not shown.")
+    frame = month_rows(c, {r: c.indexes[r] for r in c.index_roles}, "value")
+    spans = span_rows(c, c.index_roles, lambda r, span: float(span["value"]) / c.baselines[r].mean * 100)
+    markers = _markers(c, data.events)
+    rows = plotted(frame, spans, "Index", "index")
+    return Figure(
+        name="exports-indexed", title="Exports against their pre-control average",
+        charts=[_chart(c, frame, f"Index ({s.base.name} = 100)", markers, spans)], data=rows,
+        description=(f"Monthly exports as an index of each series' own average in {s.base.name}, for "
+                     f"{_names(c, c.index_roles)}; series without figures in the baseline months are not shown. "
+                     + newest(rows[rows["Month"].str.len() == 7], "Index", "", by="Destination")),
+        credit=_credit(c, data, c.index_roles), markers=markers, formats={"Index": ",.1f"})
 
 
 def shares(c: Comparison, data: BookData) -> Figure:
-    """Each side's and proxy's share of China's total."""
-    return _series_figure(
-        c, data, "shares", "Each destination's share of China's exports", c.shares,
-        "Share of China's total (%)", "Share of China's total (%)", "%", c.with_world,
-        f"Monthly share of China's total exports going to {_names(c, c.shown)}; gaps where either figure is missing.")
+    """Each side's and proxy's monthly share of China's total, with each side's share over each window."""
+    world = c.roles[WORLD].rows
+
+    def share(r, span):
+        whole = world.loc[world["period"] == span["period"], "value"]
+        return float(span["total"]) / float(whole.iloc[0]) * 100 if len(whole) else float("nan")
+
+    frame = month_rows(c, c.shares, "value")
+    spans = span_rows(c, c.shown, share)
+    windows = window_rows(c)
+    markers = _markers(c, data.events)
+    rows = plotted(frame, spans, "Share of China's total (%)", "%", windows)
+    return Figure(
+        name="shares", title="Each destination's share of China's exports",
+        charts=[_chart(c, frame, "Share of China's total (%)", markers, spans, windows)], data=rows,
+        description=(f"Monthly share of China's total exports going to {_names(c, c.shown)}; gaps where either figure is "
+                     "missing; dashed segments: each side's share pooled over a named window. "
+                     + newest(rows[rows["Month"].str.len() == 7], "Share of China's total (%)", "%", by="Destination")),
+        credit=_credit(c, data, [*c.shown, WORLD]), markers=markers, formats={"Share of China's total (%)": ",.1f"})
 
 
 def unusual(c: Comparison, data: BookData) -> Figure:
     """The tested month's changes (red diamonds) beside the ordinary changes of every yardstick (grey dots)."""
     t = c.test
     pa, pb = t.pair
-    months = f"{t.month - 1}/{t.month}"
-    dots = [{"row": y.name, "month": str(m), "change": float(v), "what": "ordinary month"}
+    months = period_in_words(f"{t.month - 1}/{t.month}")
+    dots = [{"row": y.name, "month": month_words(m), "change": float(v), "what": "ordinary month"}
             for y in c.yardsticks.values() for m, v in y.changes.items()]
     dots += [{"row": f"{without_article(label)}, {month_words(t.month)}", "month": months, "change": v, "what": "tested month"}
              for label, v in ((t.side_a.label, t.a.pct), (t.side_b.label, t.b.pct),
                               (f"Gap, {without_article(pa.label)} minus {without_article(pb.label)}", t.gap.pp))
              if math.isfinite(v)]
-    dots = pd.DataFrame(dots)
+    dots = pd.DataFrame(dots, columns=["row", "month", "change", "what"])
     order = list(dict.fromkeys(dots["row"]))
     y_scale, labels = charts.labelled_rows("row", order, top=16)
     kinds = ["ordinary month", "tested month"]
@@ -135,29 +231,30 @@ def unusual(c: Comparison, data: BookData) -> Figure:
 
 
 def licensing(c: Comparison) -> Figure:
-    """The licensing record as a timeline: one row per side and one for all destinations."""
+    """The licensing record as a timeline: one row per side and one for all destinations, coloured by what happened."""
     record, label_a, label_b = c.record, c.roles["a"].label, c.roles["b"].label
     rows = [without_article(r) for r in (label_a, label_b, ALL)]
     frame = record.assign(row=record["side"].map(without_article), when=record["date"],
+                          what=record["outcome"].map(OUTCOMES),
                           duration=record["months"].map(lambda m: f"{m:,.0f} months" if math.isfinite(m) else "not stated"))
-    classes = sorted(frame["licence_class"].unique())
-    timeline = alt.Chart(frame[["day", "row", "when", "actor", "licence_class", "kind", "duration", "title"]]).mark_point(
+    outcomes = [OUTCOMES[k] for k in OUTCOMES if k in set(record["outcome"])]
+    timeline = alt.Chart(frame[["day", "row", "when", "who", "what", "duration", "title"]]).mark_point(
         filled=True, size=110, opacity=0.9).encode(
         x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True, tickCount={"expr": "ceil(width / 80)"})),
         y=alt.Y("row:N", title=None, sort=rows),
-        color=alt.Color("licence_class:N", title="What it says",
-                        scale=alt.Scale(domain=classes, range=theme.series_colours(len(classes))),
+        color=alt.Color("what:N", title="What happened", sort=outcomes,
+                        scale=alt.Scale(domain=outcomes, range=theme.series_colours(len(outcomes))),
                         legend=alt.Legend(columns=1)),
-        shape=alt.Shape("kind:N", title="Event kind"),
-        tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("row:N", title="Concerns"), alt.Tooltip("actor:N", title="Actor"),
-                 alt.Tooltip("licence_class:N", title="What it says"), alt.Tooltip("duration:N", title="Licence runs"),
+        tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("row:N", title="Concerns"), alt.Tooltip("who:N", title="Who"),
+                 alt.Tooltip("what:N", title="What happened"), alt.Tooltip("duration:N", title="Runs"),
                  alt.Tooltip("title:N", title="Event")],
     ).properties(height=alt.Step(60))
-    data = pd.DataFrame({"Date": record["date"], "Concerns": record["side"].map(without_article), "Actor": record["actor"],
-                         "Kind": record["kind"], "What it says": record["licence_class"], "Licence runs (months)": record["months"],
-                         "Event": record["title"], "source_ids": record["source_ids"]})
+    data = pd.DataFrame({"Date": record["date"], "Concerns": record["side"].map(without_article), "Who": record["who"],
+                         "What happened": record["outcome"].map(OUTCOMES), "Runs (months)": record["months"],
+                         "Runs to": record["expires"], "Status": record["status"], "Event": record["title"],
+                         "source_ids": record["source_ids"]})
     return Figure(
         name="licensing", title="Licensing, side by side", charts=[timeline], data=data,
-        description=(f"Timeline of licensing events concerning {without_article(label_a)}, {without_article(label_b)} and "
-                     f"all destinations, coloured by what each says about licences ({len(data)} events)."),
-        credit=LICENSING_SOURCE, formats={"Licence runs (months)": ",.0f"})
+        description=(f"Timeline of the licensing record concerning {without_article(label_a)}, {without_article(label_b)} "
+                     f"and all destinations, coloured by what happened ({len(data)} items)."),
+        credit=LICENSING_SOURCE, formats={"Runs (months)": ",.0f"})

@@ -3,11 +3,14 @@
 A claim of differential treatment is a claim about a *gap*: one side's exports changed more than
 the other's around the same event. The gap is computed only from months in which both sides
 have a figure (gaps stay gaps, never zeros), it says which months it used, and it is read
-against the spread of ordinary month-to-month changes, so a difference can be told from noise.
+against the spread of ordinary month-to-month changes (the book's one seasonal rule: changes
+into or out of the Lunar New Year months are left out), so a difference can be told from noise.
+One month rarely can: the sturdier comparison is a side's share of China's total over named
+windows (`shares`). A change on a base under the floor is not meaningful and is never a number.
 A side is one destination or several summed; a *proxy* (Germany for the EU) stands in for a
 side's changes, never its levels, where the side itself has no figure. `compare` computes
 everything a comparison page says, once, as a `Comparison`; the licensing record is in
-`licensing`, the words in `text`.
+`licensing`, the newest figures in `newest`, other events in `context`, the words in `text`.
 """
 
 from __future__ import annotations
@@ -19,11 +22,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ...core import conventions
+from ...core.conventions import Window, meaningful_base
 from ...core.load import BookData
+from ...core.periods import last_full_year
 from ...core.sources import join_ids
 from ...core.series import Baseline, Swing, baseline, index, monthly_series, mom_pct, series_rows, share_pct, typical_swing
 from ...core.words import without_article
-from .licensing import licensing_record, statements
+from .context import newest_events, tariff_events
+from .licensing import actor_words, licensing_record, statements, synthesis
+from .newest import PeriodFigure, last_figure, newest_figures
+from .shares import ShareShift, share_shift
 
 # Order in which an event is picked when several share a date.
 KIND_PRIORITY = ("control", "truce", "relaxation", "license", "statement", "quota", "other", "data_release")
@@ -75,6 +84,19 @@ def group_series(obs: pd.DataFrame, product: str, partners: tuple[str, ...], sta
     return out
 
 
+def group_rows(obs: pd.DataFrame, product: str, partners: tuple[str, ...], flow: str = "export") -> pd.DataFrame:
+    """Every row (months, spans, totals) of a group: a period's sum where every member reports it."""
+    parts = [series_rows(obs, product, p, flow) for p in partners]
+    if len(parts) == 1:
+        return parts[0]
+    rows = pd.concat(parts)
+    keep = rows.groupby("period")["partner"].transform("nunique") == len(partners)
+    summed = rows[keep].groupby("period", as_index=False).agg(
+        value=("value", "sum"), first_month=("first_month", "first"), last_month=("last_month", "first"),
+        n_months=("n_months", "first"), unit=("unit", "first"))
+    return summed.assign(partner="+".join(partners))
+
+
 def _runs(periods) -> list[list[pd.Period]]:
     runs: list[list[pd.Period]] = []
     for p in sorted(periods):
@@ -110,16 +132,6 @@ def group_baseline(obs: pd.DataFrame, product: str, partners: tuple[str, ...], s
                     "; ".join(f"{p}: {b.method}" for p, b in zip(partners, parts)))
 
 
-def window_share(part: pd.Series, whole: pd.Series, start: str, end: str) -> tuple[float, int]:
-    """Part as % of the whole over start..end, from the months both have; and how many months."""
-    lo, hi = pd.Period(start, "M"), pd.Period(end, "M")
-    p, w = part.loc[lo:hi], whole.reindex(part.index).loc[lo:hi]
-    both = p.notna() & w.notna() & (w > 0)
-    if not both.any():
-        return float("nan"), 0
-    return float(p[both].sum() / w[both].sum() * 100), int(both.sum())
-
-
 # --- before and after ------------------------------------------------------------------------
 
 def event_windows(day: pd.Timestamp, months: int) -> tuple[pd.PeriodIndex, pd.PeriodIndex]:
@@ -137,16 +149,26 @@ def event_windows(day: pd.Timestamp, months: int) -> tuple[pd.PeriodIndex, pd.Pe
 
 @dataclass(frozen=True)
 class Change:
-    """Mean level over the months used before and after, and the change between them."""
+    """Mean level over the months used before and after, and the change between them.
+
+    `meaningful` is False when the level before is under the floor for its unit: the change is
+    then not meaningful and has no number (US magnets, 46 t in May 2025, +667% in June).
+    """
 
     before_months: tuple[str, ...]
     after_months: tuple[str, ...]
     before: float
     after: float
+    meaningful: bool = True
+
+    @property
+    def below_floor(self) -> bool:
+        """A level before that is known but under the floor."""
+        return math.isfinite(self.before) and not self.meaningful
 
     @property
     def pct(self) -> float:
-        if not (math.isfinite(self.before) and math.isfinite(self.after)) or self.before == 0:
+        if not (math.isfinite(self.before) and math.isfinite(self.after)) or self.before == 0 or not self.meaningful:
             return float("nan")
         return (self.after / self.before - 1) * 100
 
@@ -156,12 +178,16 @@ class Change:
         return month_runs(self.before_months) + " → " + month_runs(self.after_months)
 
 
-def change(values: pd.Series, before: pd.PeriodIndex, after: pd.PeriodIndex) -> Change:
-    """Mean of the months with a figure in each window; NaN when a window has none."""
+def change(values: pd.Series, before: pd.PeriodIndex, after: pd.PeriodIndex, unit: str = "",
+           floors: dict | None = None) -> Change:
+    """Mean of the months with a figure in each window; NaN when a window has none. With
+    `floors`, a level before under the floor for `unit` makes the change not meaningful."""
     b = values.reindex(before).dropna()
     a = values.reindex(after).dropna()
-    return Change(tuple(map(str, b.index)), tuple(map(str, a.index)),
-                  float(b.mean()) if len(b) else float("nan"), float(a.mean()) if len(a) else float("nan"))
+    level = float(b.mean()) if len(b) else float("nan")
+    ok = meaningful_base(level, unit, floors) if floors is not None else True
+    return Change(tuple(map(str, b.index)), tuple(map(str, a.index)), level,
+                  float(a.mean()) if len(a) else float("nan"), ok)
 
 
 @dataclass(frozen=True)
@@ -176,7 +202,8 @@ class Gap:
         return self.a.pct - self.b.pct
 
 
-def matched_gap(a: pd.Series, b: pd.Series, before: pd.PeriodIndex, after: pd.PeriodIndex) -> Gap:
+def matched_gap(a: pd.Series, b: pd.Series, before: pd.PeriodIndex, after: pd.PeriodIndex, unit: str = "",
+                floors: dict | None = None) -> Gap:
     """Both sides' changes over only the months in which both have a figure.
 
     With uneven coverage, comparing one side's three-month mean with the other's one month
@@ -185,7 +212,7 @@ def matched_gap(a: pd.Series, b: pd.Series, before: pd.PeriodIndex, after: pd.Pe
     both = a.notna() & b.reindex(a.index).notna()
     common = a.index[both]
     before_c, after_c = before.intersection(common), after.intersection(common)
-    return Gap(change(a, before_c, after_c), change(b, before_c, after_c))
+    return Gap(change(a, before_c, after_c, unit, floors), change(b, before_c, after_c, unit, floors))
 
 
 @dataclass(frozen=True)
@@ -198,24 +225,31 @@ class Side:
 
 
 def first_comparable(sides_a: list[Side], sides_b: list[Side], before: pd.PeriodIndex,
-                     after: pd.PeriodIndex) -> tuple[Side, Side, Gap]:
-    """The first pair (primaries before proxies) with a computable gap; else the primaries."""
+                     after: pd.PeriodIndex, unit: str = "", floors: dict | None = None) -> tuple[Side, Side, Gap]:
+    """The first pair (primaries before proxies) with a computable gap; else the first pair with
+    months in common whose gap a level under the floor leaves without a number; else the primaries."""
+    floored = None
     for sa in sides_a:
         for sb in sides_b:
-            gap = matched_gap(sa.values, sb.values, before, after)
+            gap = matched_gap(sa.values, sb.values, before, after, unit, floors)
             if math.isfinite(gap.pp):
                 return sa, sb, gap
+            if floored is None and (gap.a.below_floor or gap.b.below_floor) and gap.a.after_months:
+                floored = (sa, sb, gap)
+    if floored:
+        return floored
     sa, sb = sides_a[0], sides_b[0]
-    return sa, sb, matched_gap(sa.values, sb.values, before, after)
+    return sa, sb, matched_gap(sa.values, sb.values, before, after, unit, floors)
 
 
-def first_with_change(sides: list[Side], before: pd.PeriodIndex, after: pd.PeriodIndex) -> tuple[Side, Change]:
+def first_with_change(sides: list[Side], before: pd.PeriodIndex, after: pd.PeriodIndex, unit: str = "",
+                      floors: dict | None = None) -> tuple[Side, Change]:
     """A side's own change (primary first, then its proxy), whatever the other side has."""
     for side in sides:
-        ch = change(side.values, before, after)
+        ch = change(side.values, before, after, unit, floors)
         if math.isfinite(ch.pct):
             return side, ch
-    return sides[0], change(sides[0].values, before, after)
+    return sides[0], change(sides[0].values, before, after, unit, floors)
 
 
 def lookup_events(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -235,34 +269,33 @@ def lookup_events(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def event_comparisons(events: pd.DataFrame, sides_a: list[Side], sides_b: list[Side],
-                      windows: list[int]) -> pd.DataFrame:
-    """One row per event and window: the sides used, the months, each change and the gap."""
+                      windows: list[int], unit: str = "", floors: dict | None = None) -> pd.DataFrame:
+    """One row per event and window: the sides used, the months, each change and the gap.
+
+    A change on a level under the floor has no number; `a_floor` / `b_floor` say so.
+    """
     rows = []
     for _, ev in events.iterrows():
         for w in windows:
             before, after = event_windows(ev["day"], int(w))
-            sa, sb, gap = first_comparable(sides_a, sides_b, before, after)
+            sa, sb, gap = first_comparable(sides_a, sides_b, before, after, unit, floors)
             rows.append({"event_id": ev["event_id"], "date": ev["date"], "event": ev["title"], "window": int(w),
                          "period": f"{before[0]}/{after[-1]}",
                          "side_a": sa.label, "side_b": sb.label, "proxy": sa.proxy or sb.proxy,
                          "months": gap.a.months if math.isfinite(gap.pp) else "",
                          "a_before": gap.a.before, "a_after": gap.a.after, "a_pct": gap.a.pct,
                          "b_before": gap.b.before, "b_after": gap.b.after, "b_pct": gap.b.pct,
-                         "gap_pp": gap.pp})
+                         "a_floor": gap.a.below_floor, "b_floor": gap.b.below_floor, "gap_pp": gap.pp})
     return pd.DataFrame(rows)
 
 
 # --- noise ----------------------------------------------------------------------------------
 
-def ordinary_changes(values: pd.Series, start: str, end: str) -> pd.Series:
-    """Month-on-month changes (%) between months that both lie in start..end."""
-    return mom_pct(values.loc[pd.Period(start, "M"):pd.Period(end, "M")]).dropna()
-
-
-def gap_changes(a: pd.Series, b: pd.Series, start: str, end: str) -> pd.Series:
-    """A's month-on-month change minus B's (points), for months in start..end where both have one."""
-    ca = ordinary_changes(a, start, end)
-    return (ca - ordinary_changes(b, start, end).reindex(ca.index)).dropna()
+def gap_changes(a: pd.Series, b: pd.Series, start: str, end: str, seasonal: tuple[int, ...]) -> pd.Series:
+    """A's month-on-month change minus B's (points), for months in start..end where both have
+    an ordinary one (`conventions.ordinary_changes`: no change into or out of a seasonal month)."""
+    ca = conventions.ordinary_changes(a, start, end, seasonal)
+    return (ca - conventions.ordinary_changes(b, start, end, seasonal).reindex(ca.index)).dropna()
 
 
 @dataclass(frozen=True)
@@ -279,9 +312,12 @@ class Yardstick:
         return typical_swing(self.changes)
 
 
-def yardstick(name: str, partner: str, a: pd.Series, start: str, end: str, b: pd.Series | None = None) -> Yardstick:
-    """Month-on-month changes of `a` in start..end, or of the gap between `a` and `b`."""
-    changes = ordinary_changes(a, start, end) if b is None else gap_changes(a, b, start, end)
+def yardstick(name: str, partner: str, a: pd.Series, start: str, end: str, seasonal: tuple[int, ...],
+              b: pd.Series | None = None) -> Yardstick:
+    """Ordinary month-on-month changes of `a` in start..end, or of the gap between `a` and `b`
+    (changes into or out of a `seasonal` month left out)."""
+    changes = (conventions.ordinary_changes(a, start, end, seasonal) if b is None
+               else gap_changes(a, b, start, end, seasonal))
     return Yardstick(name, partner, f"{start}/{end}", changes)
 
 
@@ -299,15 +335,16 @@ class MonthTest:
     gap: Gap
 
 
-def month_test(sides_a: list[Side], sides_b: list[Side], world: Side, month: str) -> MonthTest:
+def month_test(sides_a: list[Side], sides_b: list[Side], world: Side, month: str, unit: str = "",
+               floors: dict | None = None) -> MonthTest:
     """Changes from the month before to `month`: each side on its own (its proxy if needed),
     the total, and the gap over the months both sides have."""
     m = pd.Period(month, "M")
     before, after = pd.PeriodIndex([m - 1], name="month"), pd.PeriodIndex([m], name="month")
-    sa, ca = first_with_change(sides_a, before, after)
-    sb, cb = first_with_change(sides_b, before, after)
-    pa, pb, gap = first_comparable(sides_a, sides_b, before, after)
-    return MonthTest(m, sa, ca, sb, cb, change(world.values, before, after), (pa, pb), gap)
+    sa, ca = first_with_change(sides_a, before, after, unit, floors)
+    sb, cb = first_with_change(sides_b, before, after, unit, floors)
+    pa, pb, gap = first_comparable(sides_a, sides_b, before, after, unit, floors)
+    return MonthTest(m, sa, ca, sb, cb, change(world.values, before, after, unit, floors), (pa, pb), gap)
 
 
 def sturdiest(yardsticks: list[Yardstick], min_n: int) -> Yardstick:
@@ -360,45 +397,53 @@ class Settings:
     names: dict                    # how the text names a partner, by code (see `side_name`)
     world: str                     # China's total: shares, and ordinary changes before the controls
     event_dates: list              # events to compare around (see `lookup_events`)
-    windows: list                  # months before and after each event
-    baseline_start: str            # the pre-control baseline (inclusive months)
-    baseline_end: str
-    noise_start: str               # ordinary month-to-month changes before the controls
-    noise_end: str
-    after_start: str               # months after the truces
-    after_end: str
+    months_around: list            # months before and after each event
+    base: Window                   # the pre-control baseline: levels, indexes and shares before (or its parameter)
+    after: Window                  # months after the truces: levels, indexes and shares after
+    recent: Window                 # the newest months set against the baseline (the same season a year on)
+    noise: Window                  # ordinary month-to-month changes before the controls
+    seasonal_months: tuple         # changes into or out of these months are not ordinary
+    floors: dict                   # a change on a level under floors[unit] is not meaningful
     focus_month: str               # the month whose change is tested
     z_threshold: float             # |z| below this is within the ordinary spread
     min_changes: int               # a yardstick needs at least this many ordinary changes
+    interval_level: float          # the coverage of the share interval, e.g. 0.95
     input_products: list           # inputs whose figures by destination would test the claims
     start: str                     # months the charts show
     end: str
 
+    def __post_init__(self):
+        """Windows may come as parameters.yml gives them ({name, start, end, reason})."""
+        for name in ("base", "after", "recent", "noise"):
+            value = getattr(self, name)
+            if not isinstance(value, Window):
+                object.__setattr__(self, name, Window.from_param(value))
+        object.__setattr__(self, "seasonal_months", tuple(self.seasonal_months))
+
     @property
     def lo(self) -> str:
         """The first month any measure reads."""
-        return min(self.start, self.noise_start, self.baseline_start)
+        return min(self.start, self.noise.start, self.base.start)
 
     @property
     def hi(self) -> str:
         """The last month any measure reads."""
-        return max(self.end, self.after_end, self.focus_month)
-
-    @property
-    def base_window(self) -> str:
-        return f"{self.baseline_start}/{self.baseline_end}"
-
-    @property
-    def after_window(self) -> str:
-        return f"{self.after_start}/{self.after_end}"
+        return max(self.end, self.after.end, self.recent.end, self.focus_month)
 
     @property
     def chart_window(self) -> str:
         return f"{self.start}/{self.end}"
 
+    @property
+    def newest_since(self) -> str:
+        """The first month after the last full year of the data shown ('2026-01' when it ends in March 2026)."""
+        end = pd.Period(self.end, "M")
+        return f"{last_full_year(end.year, end.month) + 1}-01"
+
 
 # The series of a page, by role: each side ('a', 'b'), its proxy if any ('ap', 'bp'), China's total.
 SIDE_ROLES = ("a", "ap", "b", "bp")
+SIDES = ("a", "b")
 WORLD = "w"
 
 
@@ -410,6 +455,7 @@ class Role:
     label: str                     # how the text names it, e.g. 'Germany (proxy for the European Union)'
     partners: tuple[str, ...]
     series: pd.DataFrame           # `group_series`: value, status, source_ids over the months read
+    rows: pd.DataFrame             # `group_rows`: every month, span and total of the group
 
     @property
     def values(self) -> pd.Series:
@@ -436,14 +482,25 @@ class Comparison:
     events: pd.DataFrame           # the events compared around (`lookup_events`)
     control_month: pd.Period       # the month the product came under control
     baselines: dict[str, Baseline]
+    shifts: dict[str, dict[str, ShareShift]]   # by side: 'after' and 'recent' against the baseline window
     pair: pd.DataFrame             # `event_comparisons` of side A against side B
     vs_world: pd.DataFrame         # each side against China's total, around the same events
     yardsticks: dict[str, Yardstick]
     test: MonthTest
+    newest: dict[str, list[PeriodFigure]]      # by side and China's total: the months after the last full year
+    tariffs: dict[str, pd.DataFrame]           # by side: `context.tariff_events` (the side with its proxy)
     record: pd.DataFrame           # `licensing.licensing_record`
+    synthesis: pd.DataFrame        # `licensing.synthesis` of the record
     said: pd.DataFrame             # `licensing.statements`
+    recent_events: pd.DataFrame    # `context.newest_events`
     inputs: pd.DataFrame           # `figures_by_destination` of the input products
     input_names: dict[str, str]    # the input products' names, by code
+    partner_names: dict[str, str]  # how the text names each destination of the page, by code
+
+    @property
+    def floor(self) -> float:
+        """The floor of the page's unit (0 when none is stated)."""
+        return float(self.settings.floors.get(self.unit, 0))
 
     @property
     def shown(self) -> list[str]:
@@ -481,8 +538,8 @@ class Comparison:
                 if math.isfinite(self.baselines[r].mean)}
 
     def after_truces(self, role: str) -> pd.Series:
-        s = self.settings
-        return self.roles[role].values.loc[s.after_start:s.after_end]
+        after = self.settings.after
+        return self.roles[role].values.loc[after.start:after.end]
 
     def after_index(self, role: str) -> float:
         """A role's mean level after the truces as an index of its baseline (= 100)."""
@@ -492,11 +549,6 @@ class Comparison:
     def shares(self) -> dict[str, pd.Series]:
         """Each side's and proxy's monthly share of China's total (%)."""
         return {r: share_pct(self.roles[r].values, self.roles[WORLD].values) for r in self.shown}
-
-    def window_shares(self, role: str) -> tuple[tuple[float, int], tuple[float, int]]:
-        """A role's share of China's total in the baseline months and after the truces, with months used."""
-        s, v, w = self.settings, self.roles[role].values, self.roles[WORLD].values
-        return window_share(v, w, s.baseline_start, s.baseline_end), window_share(v, w, s.after_start, s.after_end)
 
     @property
     def comparable(self) -> pd.DataFrame:
@@ -510,25 +562,31 @@ class Comparison:
         return ok[ok["date"] == ok["date"].max()] if len(ok) else ok
 
     @property
-    def blind(self) -> list[str]:
-        """Events ('name (date)') around which no window has a gap between the sides."""
-        def named(table: pd.DataFrame) -> set[str]:
-            return set(table["event"].str.split(":").str[0] + " (" + table["date"] + ")")
-        return sorted(named(self.pair) - named(self.comparable))
+    def blind(self) -> list[tuple[str, str]]:
+        """Events (name up to any colon, date) around which no window has a gap between the sides, by date."""
+        def named(table: pd.DataFrame) -> set[tuple[str, str]]:
+            return set(zip(table["event"].str.split(":").str[0], table["date"]))
+        return sorted(named(self.pair) - named(self.comparable), key=lambda e: (e[1], e[0]))
 
     @property
     def used(self) -> dict[str, Yardstick]:
-        """The yardsticks with at least `min_changes` ordinary changes."""
-        return {k: y for k, y in self.yardsticks.items() if y.swing.n >= self.settings.min_changes}
+        """The yardsticks that follow the seasonal rule and have at least `min_changes` ordinary changes."""
+        return {k: y for k, y in self.yardsticks.items()
+                if k != "w_seasonal" and y.swing.n >= self.settings.min_changes}
 
     @property
-    def pooled_std(self) -> float:
-        """Spread of a gap between two series that swing like China's total before the controls."""
-        return pooled_gap_std(self.yardsticks["w"].swing, self.settings.min_changes)
+    def seasonal_changes(self) -> int:
+        """How many changes of China's total before the controls touch a Lunar New Year month."""
+        return self.yardsticks["w_seasonal"].swing.n - self.yardsticks["w"].swing.n
 
     @property
     def z(self) -> dict[str, float]:
-        """The tested month's changes and gap in standard deviations of each yardstick."""
+        """The tested month's changes and gap in standard deviations of each yardstick.
+
+        `gap_pooled` reads the gap against two series that swing like China's total before the
+        controls (σ·√2) by the seasonal rule; `gap_pooled_seasonal` against the same with the
+        Lunar New Year swings kept, the reading the rule forbids, shown only to explain it.
+        """
         t, ys, n = self.test, self.yardsticks, self.settings.min_changes
         world = ys["w"].swing
         return {
@@ -536,19 +594,28 @@ class Comparison:
             "b_world": z_against(t.b.pct, world, n),
             "a_recent": z_against(t.a.pct, ys["a_recent"].swing, n),
             "b_recent": z_against(t.b.pct, ys["b_recent"].swing, n),
-            "gap_pooled": t.gap.pp / self.pooled_std,
+            "gap_pooled": t.gap.pp / self.pooled_std("w"),
+            "gap_pooled_seasonal": t.gap.pp / self.pooled_std("w_seasonal"),
             "gap_recent": z_against(t.gap.pp, ys["gap_recent"].swing, n),
         }
+
+    def pooled_std(self, key: str) -> float:
+        """Spread of a gap between two series that swing like yardstick `key` ('w' or 'w_seasonal')."""
+        return pooled_gap_std(self.yardsticks[key].swing, self.settings.min_changes)
 
     def tested_shares(self, side: Side) -> tuple[float, float]:
         """A side's share of China's total (%) in the month before the tested month and in it."""
         share, month = share_pct(side.values, self.roles[WORLD].values), self.test.month
         return share.get(month - 1, float("nan")), share.get(month, float("nan"))
 
+    def last_figure(self, role: str) -> tuple[pd.Period | None, float]:
+        """A role's newest month with a figure of its own, up to the last month shown."""
+        return last_figure(self.roles[role].values.loc[:self.settings.end])
+
     def missing_since_noise(self, role: str) -> list[str]:
         """Months without a figure from the start of the ordinary changes to the last month shown."""
         s = self.settings
-        return missing_spans(self.roles[role].values.loc[s.noise_start:s.end])
+        return missing_spans(self.roles[role].values.loc[s.noise.start:s.end])
 
     def source_ids(self, roles: list[str], whole: bool = False) -> list[str]:
         """The source ids of the roles' figures in the months the charts show (or every month read)."""
@@ -556,17 +623,24 @@ class Comparison:
         months = slice(s.lo, s.hi) if whole else slice(s.start, s.end)
         return [i for r in roles for i in self.roles[r].series.loc[months, "source_ids"]]
 
+    def span_source_ids(self, roles: list[str]) -> list[str]:
+        """The source ids of the roles' newest figures (spans included)."""
+        return [i for r in roles for f in self.newest.get(r, [])
+                for i in self.roles[r].rows.loc[self.roles[r].rows["period"] == f.period, "source_ids"]]
+
     @property
     def all_source_ids(self) -> list[str]:
         """Every page behind the page's figures, licensing items, statements and events."""
-        return (self.source_ids(list(self.roles), whole=True) + list(self.record["source_ids"])
-                + list(self.said["source_ids"]) + list(self.events["source_ids"]))
+        return (self.source_ids(list(self.roles), whole=True) + self.span_source_ids([*SIDES, WORLD])
+                + list(self.record["source_ids"]) + list(self.said["source_ids"]) + list(self.events["source_ids"])
+                + [i for t in self.tariffs.values() for i in t["source_ids"]] + list(self.recent_events["source_ids"]))
 
 
 def compare(data: BookData, settings: Settings) -> Comparison:
-    """Everything the page measures: series by role, baselines, event windows, yardsticks, the tested month."""
+    """Everything the page measures: series by role, baselines, shares over windows, event
+    windows, yardsticks, the tested month, the newest figures and the record beside them."""
     s = settings
-    obs = data.observations
+    obs, seasonal = data.observations, tuple(s.seasonal_months)
     unit = group_series(obs, s.product, (s.world,), s.lo, s.hi).attrs["unit"]
     codes_a, codes_b = codes(s.group_a), codes(s.group_b)
     members = {}
@@ -577,7 +651,8 @@ def compare(data: BookData, settings: Settings) -> Comparison:
         if proxy:
             members[key + "p"] = (f"{side_name(proxy, s.names, data.partner_name)} (proxy for {label})", proxy)
     members[WORLD] = ("China's total", (s.world,))
-    roles = {r: Role(r, *members[r], group_series(obs, s.product, members[r][1], s.lo, s.hi))
+    roles = {r: Role(r, *members[r], group_series(obs, s.product, members[r][1], s.lo, s.hi),
+                     group_rows(obs, s.product, members[r][1]))
              for r in (*SIDE_ROLES, WORLD) if r in members}
 
     chosen = lookup_events(data.events, s.event_dates)
@@ -585,42 +660,60 @@ def compare(data: BookData, settings: Settings) -> Comparison:
     sides_a = [roles[r].side for r in ("a", "ap") if r in roles]
     sides_b = [roles[r].side for r in ("b", "bp") if r in roles]
     world = roles[WORLD].side
-    pair = event_comparisons(chosen, sides_a, sides_b, s.windows)
-    vs_world = pd.concat([event_comparisons(chosen, sides_a, [world], s.windows),
-                          event_comparisons(chosen, sides_b, [world], s.windows)], ignore_index=True)
+    pair = event_comparisons(chosen, sides_a, sides_b, s.months_around, unit, s.floors)
+    vs_world = pd.concat([event_comparisons(chosen, sides_a, [world], s.months_around, unit, s.floors),
+                          event_comparisons(chosen, sides_b, [world], s.months_around, unit, s.floors)], ignore_index=True)
 
-    test = month_test(sides_a, sides_b, world, s.focus_month)
+    test = month_test(sides_a, sides_b, world, s.focus_month, unit, s.floors)
     recent_end = str(test.month - 1)
     code = {role.label: role.code for role in roles.values()}
+    noise = s.noise
 
     def after_truces(sides):
-        return [yardstick(f"{without_article(x.label)}, after the truces", code[x.label], x.values, s.after_start, recent_end)
-                for x in sides]
+        return [yardstick(f"{without_article(x.label)}, after the truces", code[x.label], x.values, s.after.start,
+                          recent_end, seasonal) for x in sides]
 
-    def before_controls(name, role):
-        return yardstick(f"{name}, before the controls", role.code, role.values, s.noise_start, s.noise_end)
+    def before_controls(name, role, rule=seasonal):
+        return yardstick(name, role.code, role.values, noise.start, noise.end, rule)
 
     yardsticks = {
-        "w": before_controls("China's total", roles[WORLD]),
-        "a": before_controls(without_article(roles["a"].label), roles["a"]),
-        "b": before_controls(without_article(roles["b"].label), roles["b"]),
+        "w": before_controls("China's total, before the controls", roles[WORLD]),
+        "w_seasonal": before_controls("China's total, before the controls, Lunar New Year swings kept", roles[WORLD], ()),
+        "a": before_controls(f"{without_article(roles['a'].label)}, before the controls", roles["a"]),
+        "b": before_controls(f"{without_article(roles['b'].label)}, before the controls", roles["b"]),
         "a_recent": sturdiest(after_truces(sides_a), s.min_changes),
         "b_recent": sturdiest(after_truces(sides_b), s.min_changes),
         "gap_recent": sturdiest([yardstick(f"Gap, {without_article(x.label)} minus {without_article(y.label)}, after the truces",
-                                           f"{code[x.label]} vs {code[y.label]}", x.values, s.after_start, recent_end, y.values)
+                                           f"{code[x.label]} vs {code[y.label]}", x.values, s.after.start, recent_end,
+                                           seasonal, y.values)
                                  for x in sides_a for y in sides_b], s.min_changes),
     }
     proxy_a, proxy_b = (roles[r].partners if r in roles else () for r in ("ap", "bp"))
     with_proxies_a, with_proxies_b = roles["a"].partners + proxy_a, roles["b"].partners + proxy_b
     destinations = tuple(dict.fromkeys(roles["a"].partners + roles["b"].partners + proxy_a + proxy_b))
+    label_a, label_b = roles["a"].label, roles["b"].label
+    world_rows = roles[WORLD].rows
+    def named(table: pd.DataFrame) -> pd.DataFrame:
+        """The table with `who`: its actors in words."""
+        return table.assign(who=[actor_words(a, lambda p: side_name((p,), s.names, data.partner_name))
+                                 for a in table["actor"]])
+
+    record = named(licensing_record(data.events, with_proxies_a, with_proxies_b, label_a, label_b, s.start))
     return Comparison(
         settings=s, unit=unit, product_name=data.product_name(s.product), roles=roles, events=chosen,
         control_month=pd.Period(controlled_since or chosen["day"].min(), "M"),
-        baselines={r: group_baseline(obs, s.product, role.partners, s.baseline_start, s.baseline_end)
+        baselines={r: group_baseline(obs, s.product, role.partners, s.base.start, s.base.end)
                    for r, role in roles.items()},
+        shifts={side: {"after": share_shift(roles[side].rows, world_rows, s.base, s.after, s.interval_level),
+                       "recent": share_shift(roles[side].rows, world_rows, s.base, s.recent, s.interval_level)}
+                for side in SIDES},
         pair=pair, vs_world=vs_world, yardsticks=yardsticks, test=test,
-        record=licensing_record(data.events, with_proxies_a, with_proxies_b, roles["a"].label, roles["b"].label),
-        said=statements(data.events, with_proxies_a, with_proxies_b, roles["a"].label, roles["b"].label),
+        newest={r: newest_figures(roles[r].rows, world_rows, s.newest_since, s.end, unit, s.floors) for r in (*SIDES, WORLD)},
+        tariffs={"a": tariff_events(data.events, with_proxies_a), "b": tariff_events(data.events, with_proxies_b)},
+        record=record, synthesis=synthesis(record, [label_a, label_b]),
+        said=named(statements(data.events, with_proxies_a, with_proxies_b, label_a, label_b, s.start)),
+        recent_events=named(newest_events(data.events, {label_a: with_proxies_a, label_b: with_proxies_b}, s.newest_since)),
         inputs=figures_by_destination(obs, s.input_products, destinations, s.lo, s.hi),
         input_names={p: data.product_name(p) for p in s.input_products},
+        partner_names={p: side_name((p,), s.names, data.partner_name) for p in destinations},
     )

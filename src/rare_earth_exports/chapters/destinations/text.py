@@ -257,13 +257,6 @@ def latest_prose(pg: DestinationsPage) -> str:
 # writes them ("8.7%"): with data that end in December no newer months exist, and the page still
 # builds. tests/test_home_claims.py checks each text against the figures glued on their own.
 
-def home_share_note(d: Destination) -> str:
-    """' and 8.7% over January to March 2026': the end of the home page's sentence on the share, for
-    the months of the newest year so far; nothing when the data end with a full year."""
-    s = d.page.measures.share_latest
-    return f" and {s.pct:.1f}% over {period_in_words(s.period)}" if s.figures else ""
-
-
 def home_share_lead(d: Destination) -> str:
     """'The United States' share kept falling: 8.7% of China's magnet exports over January to March
     2026. ' (or 'did not fall further'), opening the home page's newest months; nothing without a
@@ -395,7 +388,6 @@ def _glue_destination(page: Page, d: Destination) -> None:
     firm = m.low_since.lower is not None and m.low_since.firm  # a low only where no gap could hide a lower month
     if m.newest is not None:  # the home page's key numbers: empty when the newest figure is no low
         glue_text(key(d, "low_since_note"), f", the lowest since {period_in_words(m.low_since.lower)}" if firm else "")
-    glue_text(key(d, "share_latest_note"), home_share_note(d))
     glue_text(key(d, "share_latest_lead"), home_share_lead(d))
     if firm:
         glue_text(key(d, "low_since_words"), period_in_words(m.low_since.lower))
