@@ -73,16 +73,12 @@ def test_a_new_gacc_month_reaches_every_chapter(tmp_path):
 
 
 def newest_months(project) -> dict[str, str]:
-    """Each chapter's newest month in metrics.csv: the latest month its figures (levels) or its
-    counts over the window to the newest month cover. A comparison around an event names its whole
-    window of months either side, which may run past the data (Busan: August 2025 to January 2026)."""
+    """Each chapter's newest month: the latest month that has a figure of its own in metrics.csv.
+    A window or a span may name months past the data (the comparison's fixed window Q1 2026, the
+    months either side of an event), so only single months count."""
     metrics = pd.read_csv(project / METRICS, dtype=str, keep_default_na=False)
-    newest: dict[str, str] = {}
-    figures = metrics[metrics["metric"].isin(["level", "count"])]
-    for chapter, period in zip(figures["chapter"], figures["period"]):
-        for month in MONTH.findall(period):
-            newest[chapter] = max(newest.get(chapter, month), month)
-    return newest
+    months = metrics[metrics["period"].str.fullmatch(MONTH)]
+    return months.groupby("chapter")["period"].max().to_dict()
 
 
 def stamp(project) -> str:
