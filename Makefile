@@ -3,6 +3,7 @@
 #   make test   the same environment, then every test (unit, data, nbval over book/, browser)
 # DATA=/path/to/folder builds against another data folder laid out like data/.
 # make diff OLD=<git ref or folder> [NEW=...]: the figures that changed between two builds.
+# make release-note [OLD=<previous edition>]: the same for readers, in releases/ (book/changes.md).
 
 PYTHON ?= python3.11
 VENV   ?= .venv
@@ -17,7 +18,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 # The package is imported from this checkout's src/, also by the notebook kernels.
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: book test venv validate curate diff lock clean bench
+.PHONY: book test venv validate curate diff release-note lock clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,15 @@ curate: $(STAMP)
 # the home page's glued values that changed; the Markdown copy is for a pull request description.
 diff: $(STAMP)
 	$(BIN)/rebook diff $(OLD) $(NEW) --markdown $(DIFF_MD)
+
+# The release note: the same comparison in a reader's words (names, labels, months; no codes),
+# written to releases/<newest month>.md, which book/changes.md includes. One command whenever the
+# figures change: builds, writes the note, builds again (the site only). OLD is the previous
+# edition (default: the December 2025 book, commit b92e9ae).
+release-note: OLD = b92e9ae
+release-note: book
+	$(BIN)/rebook release-note $(OLD) $(NEW)
+	$(BIN)/rebook build --data $(DATA) --jobs $(JOBS) $(foreach p,$(PARAMS),--param $(p))
 
 # Re-pin every dependency from pyproject.toml (needs the registries).
 lock:

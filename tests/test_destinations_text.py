@@ -372,3 +372,33 @@ def test_a_section_chart_marks_the_destination_s_tariff_moves_and_its_counterfac
 def test_the_home_page_s_note_on_the_newest_figure(tmp_path, glued):
     g = glue(page(tmp_path), glued)
     assert g["dest_USA_low_since_note"] == ", the lowest since May 2025" and g["dest_DEU_low_since_note"] == ""
+
+
+def test_the_home_page_s_texts_on_the_newest_year(tmp_path, glued):
+    """What the home page says of the newest year, with its numbers as the home page writes them."""
+    g = glue(page(tmp_path, europe=50), glued)
+    assert g["dest_USA_share_latest_lead"] == ("The United States' share kept falling: 8.4% of China's magnet exports over "
+                                               "January to March 2026. ")
+    assert g["dest_europe_note"] == (
+        "The press reported that Europe took 50% in January to February 2026. That is Europe as a whole, wider than "
+        "the European Union, which took 46.2% over June to August 2025 (the months the book has for it): Europe's "
+        "rise was at most 3.8 percentage points.")
+    assert g["dest_DEU_share_latest_lead"] == ""   # no figure since December
+
+
+def test_the_home_page_s_texts_when_the_share_did_not_fall_or_rise(tmp_path):
+    rows = WORLD + [r for r in USA if not r[0].startswith("2026")] + [("2026-03", "USA", 40)] + DEU + EU27
+    pg = page(tmp_path, rows, europe=44)
+    assert text.home_share_lead(dest(pg, "USA")).startswith("The United States' share did not fall further: ")
+    assert text.home_europe_note(pg).endswith("(the months the book has for it): by these figures Europe's share did "
+                                              "not rise.")
+
+
+def test_the_home_page_s_texts_when_the_data_end_with_a_full_year(tmp_path):
+    """Data through December: no month of a newer year, no share reported for Europe; the home page
+    still has its texts, so it builds."""
+    rows = [r for r in WORLD + USA + DEU + EU27 if not r[0].startswith("2026")]
+    pg = page(tmp_path, rows, europe=None, end="2025-12")
+    usa = dest(pg, "USA")
+    assert text.home_share_lead(usa) == ""
+    assert text.home_europe_note(pg) == "No share reported for Europe as a whole is in the data."

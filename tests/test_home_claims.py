@@ -32,7 +32,7 @@ def words(page: str) -> dict[str, str]:
         for o in cell.get("outputs", []):
             name = o.get("metadata", {}).get("scrapbook", {}).get("name")
             plain = o.get("data", {}).get("application/papermill.record/text/plain")
-            if name and plain and plain.startswith(("'", '"')):
+            if name and plain and plain.startswith(("'", '"')):  # repr() quotes a text holding ' with "
                 out[name] = ast.literal_eval(plain)
     return out
 
@@ -67,6 +67,19 @@ def test_the_us_figures_readers_know(glued):
 
 def test_europe_s_rise_is_bounded(glued):
     assert glued[("destinations", "dest_europe_rise_max")] > 0            # "at most ... points": a rise is possible
+
+
+def test_the_texts_on_the_newest_year_say_the_glued_figures(glued):
+    """The home page shows the newest year's share and Europe's as texts (so data that end in
+    December still build it); each says the figures glued on their own, as the page writes them."""
+    dest = words("destinations")
+    latest = f"{glued[('destinations', 'dest_USA_share_latest')]:.1f}% "
+    assert dest["dest_USA_share_latest_lead"] == (f"The United States' share kept falling: {latest}of China's magnet "
+                                                  f"exports over {dest['dest_USA_share_latest_words']}. ")
+    europe = dest["dest_europe_note"]
+    for key, fmt in (("dest_europe_pct", ".0f"), ("dest_eu_share", ".1f")):
+        assert f" {glued[('destinations', key)]:{fmt}}% " in europe, key
+    assert europe.endswith(f"rise was at most {glued[('destinations', 'dest_europe_rise_max')]:.1f} percentage points.")
 
 
 def test_the_flow_answer_says_what_the_flow_figures_show(glued):

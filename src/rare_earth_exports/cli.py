@@ -1,4 +1,5 @@
-"""`rebook`: build the book, validate a data folder, snapshot and curate the sources, diff two vintages.
+"""`rebook`: build the book, validate a data folder, snapshot and curate the sources, diff two vintages,
+write the release note.
 
 Every command exits non-zero with a readable message when something is wrong; none leaves a
 half-built book behind.
@@ -152,6 +153,23 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release_note(args: argparse.Namespace) -> int:
+    from .build.diff import load_vintage
+    from .build.release_note import PAGE, release_note_path, render_release_note
+
+    root = _root()
+    old, new = load_vintage(args.old, root), load_vintage(args.new, root)
+    path = release_note_path(new, root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_release_note(old, new, root), encoding="utf-8")
+    print(f"release note: {path.relative_to(root)}")
+    included = path.relative_to(root).as_posix()
+    page = root / PAGE
+    if not page.is_file() or included not in page.read_text(encoding="utf-8"):
+        print(f"note: {PAGE} does not include {included} yet: point its {{include}} at it")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rebook", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -216,6 +234,13 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("new", nargs="?", default=None, help="the same kinds; default: this working tree")
     d.add_argument("--markdown", type=Path, metavar="FILE", help="also write the report as Markdown (a pull request description)")
     d.set_defaults(func=cmd_diff)
+
+    r = sub.add_parser("release-note", help="the figures that changed since the previous edition, for readers",
+                       description="The comparison `rebook diff` makes, in a reader's words (names, labels, months; "
+                                   "no codes), written to releases/<newest month>.md for book/changes.md to include.")
+    r.add_argument("old", help="the previous edition: a git ref (the note names its commit and date) or a folder")
+    r.add_argument("new", nargs="?", default=None, help="the same kinds; default: this working tree")
+    r.set_defaults(func=cmd_release_note)
     return p
 
 

@@ -20,6 +20,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 import pandas as pd
 
@@ -90,15 +91,19 @@ def glued_values(notebook_json: str) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class Vintage:
-    """One build's figures, the home page's glued (page, key) pairs and its glued texts."""
+    """One build's figures, the home page's glued (page, key) pairs and its glued texts; `read`
+    gives any other file of the build (None for a lone metrics.csv), `commit` the full hash when
+    the vintage is a git ref."""
 
     label: str
     metrics: pd.DataFrame
     home: tuple[tuple[str, str], ...] = ()
     texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    read: Callable[[str], str | None] | None = None
+    commit: str = ""
 
 
-def vintage_from(label: str, read) -> Vintage:
+def vintage_from(label: str, read, commit: str = "") -> Vintage:
     """A vintage from `read(relative path) -> text or None` (a folder, a git ref)."""
     text = read(METRICS_PATH)
     if text is None:
@@ -114,7 +119,7 @@ def vintage_from(label: str, read) -> Vintage:
         for p, key in home:
             if p == page and isinstance(glued.get(key), str):
                 texts[(p, key)] = glued[key]
-    return Vintage(label, read_metrics(text, f"{label}: {METRICS_PATH}"), home, texts)
+    return Vintage(label, read_metrics(text, f"{label}: {METRICS_PATH}"), home, texts, read, commit)
 
 
 def _git_reader(ref: str, root: Path):
@@ -146,12 +151,12 @@ def load_vintage(spec: str | None, root: Path) -> Vintage:
         return vintage_from(spec, _folder_reader(path))
     try:
         proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
-                              capture_output=True)
+                              capture_output=True, text=True)
     except OSError as exc:
         raise DiffError(f"{spec!r} is not a file or folder, and git cannot be run: {exc}") from exc
     if proc.returncode != 0:
         raise DiffError(f"{spec!r} is neither a file, a folder nor a git ref of {root}")
-    return vintage_from(spec, _git_reader(spec, root))
+    return vintage_from(spec, _git_reader(spec, root), proc.stdout.strip())
 
 
 # --- comparing ----------------------------------------------------------------------------------

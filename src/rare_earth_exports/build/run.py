@@ -51,6 +51,7 @@ SHARE_CARD = "book/_static/share-card.png"    # the link-preview image, in the s
 STAGE = Path("_build/stage")
 READS = Path("_build/reads")                  # what each kernel read of the data (`core.reads`)
 SITE_INPUTS = ("_config.yml", "_toc.yml")
+INCLUDED_DIRS = ("releases",)                 # folders whose files a page includes (book/changes.md)
 # The hash of the Vega bundle as last written whole (see `install_vega_bundle`).
 VEGA_BUNDLE_HASH = Path("_build/.vega-bundle-hash")
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "execution", "widgets")
@@ -402,6 +403,9 @@ def build_locked(root: Path, jobs: list[Job], data_dir: Path, *, jobs_n: int, fo
     install_vega_bundle(root)
     sync_tree(root / BOOK_DIR, stage / BOOK_DIR)
     sync_tree(data_dir, stage / "data")  # the site offers the data it was built from as downloads
+    for name in INCLUDED_DIRS:
+        if (root / name).is_dir():
+            sync_tree(root / name, stage / name)
     for name in SITE_INPUTS:
         stage_file(root / name, stage / name)
     # outputs the plan no longer writes are not carried into the new site

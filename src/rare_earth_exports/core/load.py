@@ -37,7 +37,7 @@ def read_strings(data_dir: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(data_dir / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
-def _with_period_columns(df: pd.DataFrame) -> pd.DataFrame:
+def with_period_columns(df: pd.DataFrame) -> pd.DataFrame:
     spans = [months_of(p) for p in df["period"]]
     df["first_month"] = pd.PeriodIndex([str(m[0]) for m in spans], freq="M") if spans else pd.PeriodIndex([], freq="M")
     df["last_month"] = pd.PeriodIndex([str(m[-1]) for m in spans], freq="M") if spans else pd.PeriodIndex([], freq="M")
@@ -48,14 +48,14 @@ def _with_period_columns(df: pd.DataFrame) -> pd.DataFrame:
 def _observations(data_dir: Path) -> pd.DataFrame:
     df = read_strings(data_dir, "observations")
     df["value"] = df["value"].astype(float)
-    return _with_period_columns(df)
+    return with_period_columns(df)
 
 
 def _prices(data_dir: Path) -> pd.DataFrame:
     df = read_strings(data_dir, "prices")
     df["low"] = df["low"].astype(float)
     df["high"] = df["high"].astype(float)
-    return _with_period_columns(df)
+    return with_period_columns(df)
 
 
 def _events(data_dir: Path) -> pd.DataFrame:

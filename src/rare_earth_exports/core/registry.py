@@ -82,6 +82,36 @@ METRICS: dict[str, Metric] = {
                         ("collapse", "destinations", "compare", "flow")),
 }
 
+# How a reader's page names each metric (the release note's tables, the glossary): plain words, no key.
+LABELS: dict[str, str] = {
+    "level": "exports",
+    "mom_pct": "change on the month before",
+    "yoy_pct": "change on a year before",
+    "change_pct": "change",
+    "share_pct": "share of China's total",
+    "index": "index",
+    "fall_pct": "fall below the baseline",
+    "baseline_mean": "baseline level",
+    "window_mean": "monthly mean",
+    "months_to_regain": "months to regain the baseline",
+    "count": "number",
+    "swing_sd": "spread of ordinary monthly changes",
+    "z_score": "change against ordinary changes",
+    "gap_pp": "gap between two changes",
+    "index_gap": "gap between two indexes",
+    "input_ratio": "kilograms of a raw input per tonne of magnets",
+    "price_premium": "price in Europe over price in China",
+    "licence_months": "licence length",
+    "quota": "production quota",
+    "counterfactual": "exports without the controls",
+    "shortfall": "shortfall against the counterfactual",
+    "seasonal_factor": "seasonal factor",
+    "parameter": "setting of the analysis",
+    "share_change_pp": "change of its share of China's total",
+    "share_change_pp_low": "change of its share of China's total, low end of the interval",
+    "share_change_pp_high": "change of its share of China's total, high end of the interval",
+}
+
 
 class UnknownMetric(ValueError):
     """A page recorded a metric or unit the registry does not define."""
@@ -96,7 +126,7 @@ def check(metric: str, unit: str) -> None:
 
 
 def glossary_markdown() -> str:
-    """The methods page's glossary: one row per metric, its definition and units."""
-    rows = ["| metric | what it is | units |", "|---|---|---|"]
-    rows += [f"| `{name}` | {m.definition} | {', '.join(m.units)} |" for name, m in sorted(METRICS.items())]
+    """The methods page's glossary: one row per metric, its label, definition and units."""
+    rows = ["| metric | in words | what it is | units |", "|---|---|---|---|"]
+    rows += [f"| `{name}` | {LABELS[name]} | {m.definition} | {', '.join(m.units)} |" for name, m in sorted(METRICS.items())]
     return "\n".join(rows) + "\n"

@@ -68,6 +68,7 @@ class DestinationsPage:
     since: str
     min_months: int
     wider: str                              # the code of the group reported only as a share ('EUROPE')
+    wider_name: str                         # that group in words ('Europe'), also when no share is reported
     narrower: str                           # the code of the group inside it with figures ('EU27')
     europe: WiderShare | None
 
@@ -146,6 +147,7 @@ def destinations_page(data: BookData, product: str, control_date: str, windows: 
         destinations.append(Destination(page, names.get(partner, data.partner_name(partner)), base,
                                         apart(world, page), tariffs, truces))
     return DestinationsPage(world, tuple(destinations), tuple(p for p in sections if p in qualifying),
-                            rule.get("since", start), int(rule.get("min_months", 1)), europe, narrower,
+                            rule.get("since", start), int(rule.get("min_months", 1)), europe,
+                            names.get(europe, data.partner_name(europe)), narrower,
                             wider_share(data, product, europe, narrower, world, names))
 

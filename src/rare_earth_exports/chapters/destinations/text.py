@@ -251,6 +251,38 @@ def latest_prose(pg: DestinationsPage) -> str:
     return "\n\n".join(parts)
 
 
+# --- the home page --------------------------------------------------------------------------------
+# The home page cannot show Markdown glued on another page (myst-nb glues only text across pages),
+# so what it says only when the figures exist is glued as text, its numbers written as the home page
+# writes them ("8.7%"): with data that end in December no newer months exist, and the page still
+# builds. tests/test_home_claims.py checks each text against the figures glued on their own.
+
+def home_share_lead(d: Destination) -> str:
+    """'The United States' share kept falling: 8.7% of China's magnet exports over January to March
+    2026. ' (or 'did not fall further'), opening the home page's newest months; nothing without a
+    share both after the controls and in the newest year."""
+    m = d.page.measures
+    if not (m.share_latest.figures and m.share_after.figures):
+        return ""
+    moved = "kept falling" if m.share_latest.pct < m.share_after.pct else "did not fall further"
+    return (f"{capitalised(possessive(d.words))} share {moved}: {m.share_latest.pct:.1f}% of China's magnet exports "
+            f"over {period_in_words(m.share_latest.period)}. ")
+
+
+def home_europe_note(pg: DestinationsPage) -> str:
+    """The home page's sentence on the share the press reported for the wider group (Europe), and
+    how far the narrower one inside it (the EU) bounds its rise."""
+    e = pg.europe
+    if e is None:
+        return f"No share reported for {pg.wider_name} as a whole is in the data."
+    text = (f"The press reported that {e.name} took {e.pct:.0f}% in {period_in_words(e.period)}. That is {e.name} as "
+            f"a whole, wider than {e.narrower}, which took {e.narrower_share.pct:.1f}% over "
+            f"{period_in_words(e.narrower_share.period)} (the months the book has for it): ")
+    if e.rise_at_most > 0:
+        return text + f"{possessive(e.name)} rise was at most {e.rise_at_most:.1f} percentage points."
+    return text + f"by these figures {possessive(e.name)} share did not rise."
+
+
 # --- gluing --------------------------------------------------------------------------------------
 
 def glue_page(pg: DestinationsPage, sections: list[str], page: Page) -> None:
@@ -277,6 +309,7 @@ def glue_page(pg: DestinationsPage, sections: list[str], page: Page) -> None:
     for d in pg.destinations:
         _glue_destination(page, d)
     _glue_europe(page, pg)
+    glue_text("dest_europe_note", home_europe_note(pg))
     glue_markdown("dest_md_overview", overview(pg))
     glue_markdown("dest_md_latest", latest_prose(pg))
     by_partner = {d.partner: d for d in pg.destinations}
@@ -355,6 +388,7 @@ def _glue_destination(page: Page, d: Destination) -> None:
     firm = m.low_since.lower is not None and m.low_since.firm  # a low only where no gap could hide a lower month
     if m.newest is not None:  # the home page's key numbers: empty when the newest figure is no low
         glue_text(key(d, "low_since_note"), f", the lowest since {period_in_words(m.low_since.lower)}" if firm else "")
+    glue_text(key(d, "share_latest_lead"), home_share_lead(d))
     if firm:
         glue_text(key(d, "low_since_words"), period_in_words(m.low_since.lower))
         number("low_since_months", m.low_since.months, m.newest_period, "count", "months", "months since a lower figure")
