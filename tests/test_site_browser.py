@@ -245,7 +245,8 @@ MEASURE = """() => {
     const links = b.parentElement.querySelectorAll(':scope > .book-table-links a.book-download');
     const label = b.getAttribute('aria-label');
     return {label, download: links.length ? links[0].getAttribute('href') : null,
-            rows: b.querySelectorAll('table > tbody > tr').length};
+            // a table's rows, or the items of a list that stands for a table (each marked as a row)
+            rows: b.querySelectorAll('table > tbody > tr, .book-record-item').length};
   });
   const boldNumbers = [...document.querySelectorAll('article span.pasted-text')].filter(g =>
     Number(getComputedStyle(g).fontWeight) > Number(getComputedStyle(g.parentElement).fontWeight)).length;

@@ -57,6 +57,11 @@ HEIGHT = 300          # a monthly line chart
 PANEL_HEIGHT = 120    # one small multiple
 
 
+# Legend labels are cut (with an ellipsis) past this many pixels: a legend under a plot whose
+# axis labels indent it by about 64 px then fits a 360 px screen (chart about 312 px wide).
+LEGEND_LABEL_LIMIT = 220
+
+
 def theme() -> dict:
     return {"config": {
         "font": FONT,
@@ -69,7 +74,7 @@ def theme() -> dict:
         "axisX": {"labelAngle": 0, "labelFlush": True},
         "title": {"fontSize": 13, "anchor": "start", "color": TEXT},
         "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
-                   "labelLimit": 260, "titleLimit": 260, "labelColor": TEXT, "titleColor": TEXT,
+                   "labelLimit": LEGEND_LABEL_LIMIT, "titleLimit": LEGEND_LABEL_LIMIT, "labelColor": TEXT, "titleColor": TEXT,
                    # several legends stack under the chart instead of running off its right edge
                    "layout": {"bottom": {"anchor": "start", "direction": "vertical"}}},
         "range": {"category": SERIES_PALETTE},

@@ -230,6 +230,13 @@ def unusual(c: Comparison, data: BookData) -> Figure:
         credit=charts.source_line(c.source_ids(list(c.roles), whole=True), data.sources), formats={"Change (%)": "+,.1f"})
 
 
+# The legend sits under the plot, indented by the row labels, so its labels are cut (with an
+# ellipsis; the tooltip and the table give them whole) where they would pass a 360 px screen. A
+# fixed limit: Vega sizes the legend's box from a limit that depends on the width before the
+# width is known, so an expression leaves the box as wide as the unlimited labels.
+LEGEND_UNDER_PLOT = 180
+
+
 def licensing(c: Comparison) -> Figure:
     """The licensing record as a timeline: one row per side and one for all destinations, coloured by what happened."""
     record, label_a, label_b = c.record, c.roles["a"].label, c.roles["b"].label
@@ -244,7 +251,7 @@ def licensing(c: Comparison) -> Figure:
         y=alt.Y("row:N", title=None, sort=rows),
         color=alt.Color("what:N", title="What happened", sort=outcomes,
                         scale=alt.Scale(domain=outcomes, range=theme.series_colours(len(outcomes))),
-                        legend=alt.Legend(columns=1)),
+                        legend=alt.Legend(columns=1, labelLimit=LEGEND_UNDER_PLOT)),
         tooltip=[alt.Tooltip("when:N", title="Date"), alt.Tooltip("row:N", title="Concerns"), alt.Tooltip("who:N", title="Who"),
                  alt.Tooltip("what:N", title="What happened"), alt.Tooltip("duration:N", title="Runs"),
                  alt.Tooltip("title:N", title="Event")],

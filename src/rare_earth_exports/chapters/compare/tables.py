@@ -135,7 +135,8 @@ def _item(row: dict) -> str:
 
 def synthesis(c: Comparison) -> Table:
     """The record by what happened, then by whom it concerns (each side, every destination), its
-    items in date order: a list, so it reads at any width (the download has one row per item).
+    items in date order: a list, so it reads at any width (the download has one row per item, and
+    each item is marked as a row shown).
     Text from the data is escaped."""
     table = c.synthesis
     columns = [c.roles["a"].label, c.roles["b"].label, ALL]
@@ -144,7 +145,8 @@ def synthesis(c: Comparison) -> Table:
         parts = []
         for col in columns:
             items = row[col]
-            listed = "; ".join(html.escape(_item(i)) for i in items) if items else "none"
+            listed = ("; ".join(f'<span class="book-record-item">{html.escape(_item(i))}</span>' for i in items)
+                      if items else "none")
             parts.append(f"<em>{html.escape(capitalised(without_article(col)))}</em>: {listed}")
         out.append(f"<li><strong>{html.escape(row['what'])}.</strong> " + ". ".join(parts) + ".</li>")
     out.append("</ul>")
