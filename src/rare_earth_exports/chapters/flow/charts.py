@@ -29,9 +29,9 @@ RELIABILITY_SHAPES = {"official": "square", "agency": "diamond", "trade press": 
 PRICE_SOURCE = "Source: price assessments as relayed by the press; full list below the chart."
 QUOTE_HEIGHT = 140
 # Legend labels that name a series' base or what a premium is set against take the plot's width
-# less the legend's indent (the theme's 64 px) where that is more than the theme's limit, which cut
-# "... June 2024 = 100" short at 1280 px; on a phone they keep the theme's limit, which fits.
-FULL_WIDTH_LABELS = {"expr": f"max({theme.LEGEND_LABEL_LIMIT}, width - 64)"}
+# less 96 px, and at least 210 px: the theme's fixed limit cut "... June 2024 = 100" short at
+# 1280 px, and under the index chart's wider axis passed a 360 px screen by 3 px.
+FULL_WIDTH_LABELS = {"expr": "max(210, width - 96)"}
 # The stretches shaded on the ratio chart, each named at the top of the plot (px from the top).
 STRETCH_COLOURS = {"under": theme.MUTED, "after": "#1b7837", "spike": "#b22222"}
 STRETCH_LABEL_ROWS = {"under": 4, "after": 4, "spike": 20}
