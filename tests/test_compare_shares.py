@@ -136,7 +136,6 @@ def test_newest_figures_keep_the_span_and_compare_like_with_like(tmp_path):
     assert span.share == pytest.approx(994 / 10763 * 100)
     assert march.yoy_pct == pytest.approx(-30.479, abs=1e-3)
     assert march.previous_span == "2026-01/2026-02" and math.isnan(march.mom_pct)   # February is inside a span
-    assert newest.year_before("2026-01/2026-02") == "2025-01/2025-02" and newest.year_before("2026-03") == "2025-03"
 
 
 def test_newest_month_on_month_between_two_single_months_and_floors(tmp_path):

@@ -2,6 +2,7 @@
 name what they draw."""
 
 import pandas as pd
+import pytest
 
 from rare_earth_exports.chapters.flow import charts as fc
 from rare_earth_exports.chapters.flow import measures
@@ -41,33 +42,50 @@ def test_series_chart_strip_lists_every_month_with_its_status():
 
 # --- the page's charts, on the small data package of flow_helpers -------------------------
 
-def test_the_index_chart_labels_each_series_with_its_unit_and_says_where_it_goes(tmp_path):
+def test_span_frame_draws_a_multi_month_figure_across_its_months():
+    spans = pd.DataFrame({"period": ["2026-01/2026-02"], "first_month": pd.PeriodIndex(["2026-01"], freq="M"),
+                          "last_month": pd.PeriodIndex(["2026-02"], freq="M"), "n_months": [2], "index": [111.0]})
+    df = fc.span_frame({"Magnets": spans, "Terbium": spans.iloc[0:0]}, "index")
+    assert df.to_dict("records") == [{"series": "Magnets", "period": "2026-01/2026-02", "index": 111.0, "months": 2,
+                                      "date": pd.Timestamp("2026-01-01"), "date_end": pd.Timestamp("2026-03-01")}]
+    assert fc.span_frame({}, "index").empty
+
+
+def test_the_index_chart_names_each_series_base_in_its_legend(tmp_path):
     data = flow_data(tmp_path)
     figure = fc.indexes_chart(measures.measure(data, SCOPE), data)
     spec = figure.charts[0].to_dict()
-    assert figure.title == "Finished magnets and raw inputs, indexed: All destinations"
-    # the monthly figures' sources (the 2024 total is not drawn)
-    assert figure.credit == "Source: China customs; relayed by elements.example and monthly.example; full list below the chart."
+    assert figure.title == "Finished magnets and raw inputs, each against its own base: all destinations"
     labels = {r["series"] for d in datasets(spec) for r in d if "series" in r}
-    assert labels == {"Rare-earth permanent magnets (t)", "Dysprosium products (kg)", "Terbium products (kg)",
-                      "Yttrium products (no figures)"}
-    assert "to All destinations" in figure.description
-    # the download: every series and month, its index, its level in its own unit and its sources
-    rows = figure.data.set_index(["Series", "Month"])
-    dy = rows.loc[("Dysprosium products (kg)", "2025-05")]
-    assert (dy["Value"], dy["Unit"], dy["Figure"], dy["source_ids"]) == (100.0, "kg", "no baseline", "el-1")
-    assert len(figure.data) == 4 * 24
+    assert labels == {"Rare-earth permanent magnets (t; 2024 average = 100)", "Rare earths (t; 2024 average = 100)",
+                      "Dysprosium products (kg; June 2024 = 100)", "Terbium products (kg; June 2024 = 100)",
+                      "Yttrium products (no base)"}
+    # January-February 2026 is one bar at its monthly average: 120 t on 100
+    spans = [r for d in datasets(spec) for r in d if r.get("period") == "2026-01/2026-02"]
+    assert spans and spans[0]["index"] == 120 and spans[0]["months"] == 2
+    assert "each divided by its own base" in figure.description
+    # the download has every month of every series, then the bar as one row with its sources
+    bar = figure.data[figure.data["Month"] == "2026-01/2026-02"].iloc[0]
+    assert (bar["Index"], bar["Figure"], bar["Unit"]) == (120.0, "one figure for 2 months", "t")
+    assert bar["source_ids"]
+    assert len(figure.data) == 5 * 27 + 1
+    # the controls, numbered on the chart and listed under it
+    assert [m.label for m in figure.markers][0] == "4 April 2025: Controls on seven elements"
 
 
-def test_the_gap_chart_draws_one_pair_per_raw_input(tmp_path):
+def test_the_ratio_chart_draws_kilograms_per_tonne_and_shades_the_stretches(tmp_path):
     data = flow_data(tmp_path)
-    figure = fc.gaps_chart(measures.measure(data, SCOPE), data)
+    figure = fc.ratios_chart(measures.measure(data, SCOPE), data)
     spec = figure.charts[0].to_dict()
-    pairs = {r["series"] for d in datasets(spec) for r in d if "series" in r}
-    assert pairs == {"Magnets vs dysprosium products", "Magnets vs terbium products", "Magnets vs yttrium products"}
-    # one policy event inside the window, the controls, numbered on the chart and listed under it
-    assert [m.label for m in figure.markers] == ["4 April 2025: Controls on seven elements"]
-    assert any(r.get("event") == "4 April 2025: Controls on seven elements" for d in datasets(spec) for r in d)
+    points = {(r["series"], r["month"]): r["ratio"] for d in datasets(spec) for r in d if r.get("ratio") is not None}
+    assert points[("Dysprosium products", "2025-08")] == 11.25  # 900 kg on 80 t
+    assert points[("Terbium products", "2025-11")] == pytest.approx(100 / 130)
+    # the stretches are named on the chart, the spike short enough for a phone's width
+    stretches = {r["stretch"] for d in datasets(spec) for r in d if "stretch" in r}
+    assert stretches == {"under the controls", "after the truce", "dysprosium spike"}
+    rows = figure.data.set_index(["Element", "Month"])
+    assert rows.at[("Dysprosium products", "2025-08"), "kg per tonne of magnets"] == 11.25
+    assert rows.at[("Dysprosium products", "2025-08"), "Value"] == 900
 
 
 def test_the_share_chart_puts_the_destination_in_focus_first(tmp_path):
@@ -75,9 +93,24 @@ def test_the_share_chart_puts_the_destination_in_focus_first(tmp_path):
     figure = fc.shares_chart(measures.measure(data, SCOPE), data)
     spec = figure.charts[0].to_dict()
     assert figure.title == "Where China's magnets went, 2025: share of the world figure by destination"
-    shares = [r["share_pct"] for d in datasets(spec) for r in d if r.get("series") == "the United States" and "share_pct" in r]
+    shares = [r["share_pct"] for d in datasets(spec) for r in d if r.get("series") == "United States" and "share_pct" in r]
     # 10 t of the world's 100, 100, 100, 50, 20, ... t; the strip repeats the months
     assert shares[:5] == [10.0, 10.0, 10.0, 20.0, 50.0]
+    assert list(figure.data["Destination"].drop_duplicates())[0] == "United States"
+
+
+def test_the_focus_chart_draws_the_span_once_and_the_stretch_means(tmp_path):
+    data = flow_data(tmp_path)
+    figure = fc.focus_shares_chart(measures.measure(data, SCOPE), data)
+    spec = figure.charts[0].to_dict()
+    assert figure.title == "United States: its share of China's magnet exports"
+    spans = [r for d in datasets(spec) for r in d if r.get("period") == "2026-01/2026-02"]
+    assert spans and spans[0]["share_pct"] == pytest.approx(16 / 240 * 100)
+    means = {r["stretch"]: r["share_pct"] for d in datasets(spec) for r in d if "stretch" in r}
+    assert means == {"Q1 2025": 10.0, "under the controls": pytest.approx(70 / 440 * 100), "after the truce": pytest.approx(45 / 630 * 100)}
+    # the download holds the months, the bar and the three means, each named
+    figures = dict(zip(figure.data["Month"], figure.data["Figure"]))
+    assert figures["2026-01/2026-02"] == "one figure for 2 months" and figures["2025-01/2025-03"] == "mean over Q1 2025"
 
 
 def test_the_price_charts_name_products_and_cite_the_assessments(tmp_path):
@@ -89,7 +122,8 @@ def test_the_price_charts_name_products_and_cite_the_assessments(tmp_path):
     assert quotes.panels == ["Yttrium oxide", "Neodymium oxide", "Dysprosium oxide"]
     assert [{r["product_name"] for d in datasets(c.to_dict()) for r in d} for c in quotes.charts] == [
         {"Yttrium oxide"}, {"Neodymium oxide"}, {"Dysprosium oxide"}]
-    # dysprosium oxide has no quote inside China, so no premium
-    assert {r["product_name"] for d in datasets(premiums.charts[0].to_dict()) for r in d if "product_name" in r} == {
-        "Yttrium oxide", "Neodymium oxide"}
-    assert list(premiums.data["Unit"]) == ["ratio", "ratio"]
+    # dysprosium oxide is never quoted in Europe and in China in the same month, so it has no premium
+    drawn = {r["series"] for d in datasets(premiums.charts[0].to_dict()) for r in d if "series" in r}
+    assert drawn == {"Yttrium oxide: Europe over inside China", "Neodymium oxide: Europe over inside China",
+                     "Neodymium oxide: Europe over China's export price (FOB)"}
+    assert list(premiums.data["Europe against"]) == ["inside China", "inside China", "China's export price (FOB)"]

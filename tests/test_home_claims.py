@@ -82,8 +82,18 @@ def test_the_texts_on_the_newest_year_say_the_glued_figures(glued):
     assert europe.endswith(f"rise was at most {glued[('destinations', 'dest_europe_rise_max')]:.1f} percentage points.")
 
 
-def test_finished_magnets_grew_against_the_controlled_inputs(glued):
-    assert glued[("flow", "flow_w_gap_dy")] > 1                           # "grew ...-fold against dysprosium"
+def test_the_flow_answer_says_what_the_flow_figures_show(glued):
+    """The home page pastes the flow page's answer: magnets above their 2024 level after the truce,
+    dysprosium and terbium below theirs, and no verdict on thinning from too few months."""
+    answer = words("flow")["flow_answer"]
+    assert glued[("flow", "flow_mag_after_change")] > 0 and " above their average month of " in answer
+    dy, tb = glued[("flow", "flow_dy_after_index")], glued[("flow", "flow_tb_after_index")]
+    assert dy < 100 and tb < 100 and "dysprosium and terbium ran below" in answer
+    assert f"(at {dy:.1f}% and {tb:.1f}% of it)" in answer
+    months_after = min(glued[("flow", "flow_dy_after_n")], glued[("flow", "flow_tb_after_n")])
+    too_few = months_after < glued[("flow", "flow_min_months_after")]          # "... months of figures cannot tell"
+    months = f"{months_after:.0f} {'month' if months_after == 1 else 'months'}"
+    assert (f"{months} of figures cannot tell" in answer) == too_few
 
 
 def test_the_stamp_is_the_newest_month_and_a_release_date_is_expected():

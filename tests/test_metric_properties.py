@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rare_earth_exports.core.series import baseline, index, log_ratio, mom_pct, share_pct, yoy_pct
+from rare_earth_exports.core.series import baseline, index, mom_pct, share_pct, yoy_pct
 
 # the same examples on every run (no timing, no example database), few enough for a shared machine
 PROPERTY = settings(deadline=None, max_examples=60, derandomize=True, database=None)
@@ -119,11 +119,3 @@ def test_shares_of_a_consistent_whole_stay_within_0_and_100(pw):
 def test_shares_do_not_depend_on_the_unit(pw, k):
     part, whole = pw
     same(share_pct(part * k, whole * k), share_pct(part, whole))
-
-
-@PROPERTY
-@given(a=monthly(), b=monthly(), k=SCALES)
-def test_log_ratio_is_antisymmetric_and_unit_free(a, b, k):
-    common = a.index.intersection(b.index)
-    same(log_ratio(a, b).reindex(common), -log_ratio(b, a).reindex(common))
-    same(log_ratio(a * k, b * k), log_ratio(a, b))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rare_earth_exports.core.periods import PERIOD_PATTERN, Month, PeriodError, disjoint, is_contiguous, last_full_year, month_range, months_of, period_for, period_in_words, period_kind, sort_key
+from rare_earth_exports.core.periods import PERIOD_PATTERN, Month, PeriodError, disjoint, is_contiguous, last_full_year, month_range, months_of, period_for, period_in_words, period_kind, sort_key, year_before
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,3 +106,9 @@ def test_disjoint_keeps_the_first_of_overlapping_periods_in_the_order_given():
     assert disjoint(["2026-01", "2026-01/2026-02", "2026-03", "2026-01/2026-03"]) == ["2026-01", "2026-03"]
     assert disjoint(["2026-01/2026-02", "2026-01", "2026-03"]) == ["2026-01/2026-02", "2026-03"]
     assert disjoint([]) == []
+
+
+def test_the_same_months_a_year_before_keep_their_notation():
+    assert year_before("2026-01/2026-02") == "2025-01/2025-02"
+    assert year_before("2026-03") == "2025-03"
+    assert year_before("2025") == "2024"

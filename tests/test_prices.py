@@ -58,7 +58,7 @@ def test_premiums_carry_sources_and_the_weakest_reliability(p):
     prem = pg.premiums(p, ["y_oxide", "sm_oxide", "dy_oxide"])
     assert list(prem["product"]) == ["y_oxide", "sm_oxide"]
     y, sm = prem.iloc[0], prem.iloc[1]
-    assert y["source_ids"] == "a-1;b-1;c-1" and y["reliability"] == "relay"
+    assert y["source_ids"] == "a-1;b-1;c-1" and y["reliability"] == "relay" and y["inside_words"] == "inside China"
     assert sm["reliability"] == "weak"
     # 40 / 35 to 45 / 30
     assert (sm["low"], sm["high"]) == pytest.approx((40 / 35, 1.5))
@@ -79,3 +79,35 @@ def test_publishers_sorted_once_each():
     assert publishers("c-1;a-1;a-1", SOURCES) == "a.com, c.net"
     assert publishers(["b-1;a-1", "c-1"], SOURCES) == "a.com, b.org, c.net"
     assert publishers("", SOURCES) == ""
+
+
+@pytest.mark.parametrize("tiers, weakest", [(["relay", "weak"], "weak"), (["official", "trade press"], "trade press"),
+                                            (["agency"], "agency"), (["relay", "unrated"], "unrated"), ([], "")])
+def test_a_premium_is_as_reliable_as_its_weakest_quote(tiers, weakest):
+    assert pg.weakest(tiers) == weakest
+
+
+def test_premiums_against_chinas_export_price_are_kept_apart(tmp_path):
+    p = prices(tmp_path, [
+        "nd_oxide,EU27,2026-01,170,190,USD/kg,a-1,trade press,",
+        "nd_oxide,CHNFOB,2026-01,120,140,USD/kg,c-1,trade press,",
+        "nd_oxide,CHN,2025-12,100,110,USD/kg,c-1,relay,",
+        "nd_oxide,EU27,2025-12,150,165,USD/kg,a-1,relay,",
+    ])
+    prem = pg.premiums(p, ["nd_oxide"])
+    assert list(zip(prem["month"], prem["inside"])) == [("2025-12", "CHN"), ("2026-01", "CHNFOB")]
+    fob = prem.iloc[1]
+    # 170 / 140 to 190 / 120
+    assert (fob["low"], fob["high"]) == pytest.approx((170 / 140, 190 / 120))
+    assert fob["inside_words"] == "China's export price (FOB)" and fob["reliability"] == "trade press"
+    evidence = pg.price_evidence(p, SOURCES, ["nd_oxide"])
+    assert evidence.latest_premium("nd_oxide")["month"] == "2026-01"
+    assert pg.quotes(p, SOURCES, ["nd_oxide"]).iloc[0]["market_label"] == "Inside China"
+    assert set(pg.quotes(p, SOURCES, ["nd_oxide"])["market_label"]) == {"Inside China", "China, export price (FOB)", "Europe (Rotterdam)"}
+
+
+def test_quotes_since_a_month_leave_out_a_years_quote(p):
+    evidence = pg.price_evidence(p, SOURCES, ["y_oxide", "dy_oxide"])
+    since = evidence.quotes_since("2025-12")
+    assert list(zip(since["product"], since["market"], since["period"])) == [
+        ("y_oxide", "EU27", "2025-12"), ("dy_oxide", "CHN", "2025-12")]

@@ -32,6 +32,25 @@ def test_months_in_words_from_any_notation():
     assert date_words("2025-10") == "October 2025"
 
 
+def test_listing_with_or():
+    from rare_earth_exports.core.words import listing
+    assert listing(["dysprosium", "terbium", "yttrium"], conjunction="or") == "dysprosium, terbium or yttrium"
+
+
+def test_a_country_name_takes_its_article_in_a_sentence():
+    from rare_earth_exports.core.words import with_article
+    assert with_article("United States") == "the United States"
+    assert with_article("European Union (27)") == "the European Union (27)"
+    assert with_article("United Kingdom") == "the United Kingdom"
+    assert with_article("South Korea") == "South Korea"
+    assert with_article("the Netherlands") == "the Netherlands"
+
+
+def test_percent_keeps_one_decimal_and_separates_thousands():
+    from rare_earth_exports.core.words import percent
+    assert percent(16.0) == "16.0%" and percent(1234.56, 0) == "1,235%"
+
+
 def test_references_to_glued_values():
     from rare_earth_exports.core.words import ref_number, ref_text
 

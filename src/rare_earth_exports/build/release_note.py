@@ -45,10 +45,13 @@ TOKEN = re.compile(r"[A-Za-z0-9_]+")
 TITLE = re.compile(r"^# (.+)$", re.M)
 UNCOUNTED = ("series", "times")  # units that are no plural of a count
 # Metrics and units the December 2025 edition (b92e9ae) recorded that the registry no longer defines
-# (renamed since), in words; any other retired key reads with its underscores as spaces.
+# (renamed, or retired with the flow page's log ratios), in words; any other retired key reads with
+# its underscores as spaces.
 RETIRED_LABELS = {"z": "change against ordinary changes", "swing_std": "spread of ordinary monthly changes",
                   "changes": "number of changes", "mean": "monthly mean",
-                  "months_with_data": "number of months with a figure"}
+                  "months_with_data": "number of months with a figure",
+                  "log_ratio": "log ratio of magnets to a raw input", "gap_change": "shift of magnets against a raw input",
+                  "ratio_change": "growth of magnets against a raw input"}
 RETIRED_UNITS = {"sd": "standard deviations"}
 COUNT = "count"  # the metric whose unit says what it counts
 

@@ -128,6 +128,12 @@ def last_full_year(year: int, month: int) -> int:
     return year if month == 12 else year - 1
 
 
+def year_before(period: str) -> str:
+    """The same months a year before, in the same notation ('2026-01/2026-02' -> '2025-01/2025-02'):
+    year-on-year compares like with like, a two-month figure with the same two months."""
+    return period_for([m.shift(-12) for m in months_of(period)])
+
+
 def sort_key(period: str) -> tuple[int, int]:
     """Orders periods by their first month, shorter periods first."""
     months = months_of(period)

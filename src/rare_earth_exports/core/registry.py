@@ -25,7 +25,7 @@ METRICS: dict[str, Metric] = {
                       "of their own.", ("%",), ("collapse", "destinations", "compare", "press")),
     "yoy_pct": Metric("Change from the same month (or the same months) a year before, in %; computed only "
                       "when both have a figure.", ("%",), ("collapse", "destinations", "compare", "flow", "press")),
-    "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("collapse", "compare")),
+    "change_pct": Metric("Change between the two periods named in the basis, in %.", ("%",), ("collapse", "compare", "flow")),
     "share_pct": Metric("A destination's figure as % of China's total for the same months (pooled over the "
                         "months both have a figure when the basis says so).", ("%",), ("destinations", "compare", "flow")),
     "index": Metric("A figure over the mean monthly level of a baseline window, times 100: 100 is the "
@@ -33,14 +33,15 @@ METRICS: dict[str, Metric] = {
     "fall_pct": Metric("How far the lowest month after the controls fell below the baseline level, in %: "
                        "100 minus its index.", ("%",), ("collapse",)),
     "baseline_mean": Metric("The mean monthly level of a baseline window (the basis names the window and how "
-                            "it is known).", QUANTITIES, ("collapse", "destinations", "compare")),
+                            "it is known).", QUANTITIES, ("collapse", "destinations", "compare", "flow")),
     "window_mean": Metric("The mean monthly level over the months of a window that have a figure.",
-                          QUANTITIES, ("collapse", "compare")),
+                          QUANTITIES, ("collapse", "compare", "flow")),
     "months_to_regain": Metric("Months from the lowest month to the first month back at or above the baseline "
                                "level.", ("months",), ("collapse",)),
     "count": Metric("How many of something (the unit says what: months, changes, sources, events...).",
                     ("months", "blocks", "changes", "checks", "destinations", "events", "figures", "month pairs",
-                     "products", "releases", "rows", "series", "sources", "yardsticks", "years", "claims", "statements"),
+                     "products", "releases", "rows", "series", "sources", "splits", "yardsticks", "years", "claims",
+                     "statements"),
                     ("collapse", "data", "destinations", "compare", "flow", "press", "timeline")),
     "swing_sd": Metric("The standard deviation of ordinary month-to-month changes (the yardstick a change is "
                        "read against), in percentage points.", ("percentage points",), ("collapse", "destinations", "compare")),
@@ -57,14 +58,12 @@ METRICS: dict[str, Metric] = {
     "share_change_pp_high": Metric("The high end of the interval of `share_change_pp` (see `share_change_pp_low`).",
                                    ("percentage points",), ("compare",)),
     "index_gap": Metric("One side's index minus the other's, in index points.", ("index points",), ("compare",)),
-    "log_ratio": Metric("The natural log of finished magnets' index over a raw input's index: 0 when both "
-                        "moved alike, positive when magnets ran ahead.", ("log points",), ("flow",)),
-    "gap_change": Metric("How far the log ratio moved between two phases (baseline-free: the baselines "
-                         "cancel).", ("log points",), ("flow",)),
-    "ratio_change": Metric("The factor by which the ratio of mean magnet exports to mean raw-input exports "
-                           "grew between two phases.", ("times",), ("flow",)),
-    "price_premium": Metric("A price outside China over the price inside China in the same month; ranges stay "
-                            "ranges (low over high, high over low).", ("ratio",), ("flow",)),
+    "input_ratio": Metric("Kilograms of a raw input China exported per tonne of magnets it exported, in the same "
+                          "month, or the ratio of the two monthly means over the same months (needs no baseline).",
+                          ("kg/t",), ("flow",)),
+    "price_premium": Metric("A price in Europe over a price in China in the same month: inside China, or China's "
+                            "export price free on board where the basis says so; ranges stay ranges (low over high, "
+                            "high over low).", ("ratio",), ("flow",)),
     "licence_months": Metric("How long a licence runs, in months, as the event that announced it says.",
                              ("months",), ("compare",)),
     "quota": Metric("A production quota total for a year, in tonnes, as the quota event that reports it says.",
@@ -79,7 +78,8 @@ METRICS: dict[str, Metric] = {
                               "figures give only together share one factor (the basis names them).", ("ratio",),
                               ("collapse",)),
     "parameter": Metric("A setting of the analysis as the page used it (from parameters.yml).",
-                        ("months", "changes", "standard deviations", "%", "t", "kg"), ("collapse", "destinations", "compare")),
+                        ("months", "changes", "standard deviations", "%", "t", "kg"),
+                        ("collapse", "destinations", "compare", "flow")),
 }
 
 # How a reader's page names each metric (the release note's tables, the glossary): plain words, no key.
@@ -99,10 +99,8 @@ LABELS: dict[str, str] = {
     "z_score": "change against ordinary changes",
     "gap_pp": "gap between two changes",
     "index_gap": "gap between two indexes",
-    "log_ratio": "log ratio of magnets to a raw input",
-    "gap_change": "shift of magnets against a raw input",
-    "ratio_change": "growth of magnets against a raw input",
-    "price_premium": "price premium outside China",
+    "input_ratio": "kilograms of a raw input per tonne of magnets",
+    "price_premium": "price in Europe over price in China",
     "licence_months": "licence length",
     "quota": "production quota",
     "counterfactual": "exports without the controls",

@@ -135,15 +135,6 @@ def share_pct(part: pd.Series, whole: pd.Series) -> pd.Series:
     return part / aligned_whole.where(aligned_whole > 0) * 100
 
 
-def log_ratio(a: pd.Series, b: pd.Series) -> pd.Series:
-    """ln(a / b): 0 when two indexes move together, positive when `a` pulls ahead."""
-    b = b.reindex(a.index)
-    valid = (a > 0) & (b > 0)
-    out = pd.Series(np.nan, index=a.index)
-    out[valid] = np.log(a[valid] / b[valid])
-    return out
-
-
 @dataclass(frozen=True)
 class Swing:
     """How large ordinary month-to-month changes were: the yardstick for 'unusual'."""

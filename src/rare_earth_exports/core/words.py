@@ -11,12 +11,12 @@ import pandas as pd
 from .periods import MONTH_NAMES, Month
 
 
-def listing(items, empty: str = "") -> str:
-    """'a', 'a and b', 'a, b and c'; `empty` for no items."""
+def listing(items, empty: str = "", conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' ('a, b or c' with conjunction='or'); `empty` for no items."""
     items = [str(i) for i in items]
     if not items:
         return empty
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
 def plural(n: float, one: str, many: str) -> str:
@@ -49,6 +49,22 @@ def date_words(date: str) -> str:
     """'4 April 2025' for YYYY-MM-DD, 'April 2025' for YYYY-MM."""
     return f"{int(date[8:10])} {month_words(date[:7])}" if len(date) == 10 else month_words(date[:7])
 
+
+# Country names that take "the" in a sentence: unions, kingdoms, states, republics, plurals.
+ARTICLE_WORDS = ("union", "kingdom", "states", "republic", "emirates", "netherlands", "philippines")
+
+
+def with_article(name: str) -> str:
+    """A destination's name as a sentence uses it: 'United States' -> 'the United States',
+    'South Korea' -> 'South Korea'; a name that already has its article is kept."""
+    if name.lower().startswith("the ") or not any(w in name.lower().split() for w in ARTICLE_WORDS):
+        return name
+    return f"the {name}"
+
+
+def percent(value: float, decimals: int = 1) -> str:
+    """'16.0%' (thousands separated); a gap is never printed as a number."""
+    return f"{value:,.{decimals}f}%"
 
 
 def ref_number(key: str, fmt: str = ",.0f") -> str:

@@ -101,16 +101,19 @@ def _datetime(month: pd.Period) -> alt.DateTime:
     return alt.DateTime(year=month.year, month=month.month, date=1)
 
 
-def month_axis(start: str, end: str, field: str = "date") -> alt.X:
+def month_axis(start: str, end: str, field: str = "date", grid: bool = True) -> alt.X:
     """The x of a monthly chart: the months start..end in full (to the end of the last), labels
-    thinned to the width; the tick where the last month ends has no label."""
+    thinned to the width; the tick where the last month ends has no label. A chart with a strip
+    takes `grid=False`: Vega-Lite would draw the month lines only as high as the lines' part,
+    up from the bottom, so across the strip and short of the top."""
     first, last = pd.Period(start, "M"), pd.Period(end, "M")
     months = (last - first).n + 1
     ticks = (f"width / {months} >= {LABEL_ROOM} ? {{interval: 'month', step: 1}} : "
              f"width / {months} * 3 >= {LABEL_ROOM} ? {{interval: 'month', step: 3}} : {{interval: 'year', step: 1}}")
     labels = f"datum.value > datetime({last.year}, {last.month - 1}, 1) ? '' : {MONTH_LABELS}"
     return alt.X(f"{field}:T", title=None, scale=alt.Scale(domain=[_datetime(first), _datetime(last + 1)]),
-                 axis=alt.Axis(format="%b", labelExpr=labels, tickCount={"expr": ticks}, labelOverlap=True))
+                 axis=alt.Axis(format="%b", labelExpr=labels, tickCount={"expr": ticks}, labelOverlap=True,
+                               **({} if grid else {"grid": False})))
 
 
 def labelled_rows(field: str, order: list[str], top: int = 0) -> tuple[alt.Scale, alt.Chart]:
@@ -142,13 +145,16 @@ def series_chart(frame: pd.DataFrame, y: str, y_title: str, start: str, end: str
                  baselines: pd.DataFrame | None = None, log_scale: bool = False,
                  value_format: str = ",.1f", tooltip: list | None = None, strip: bool = False,
                  height: int = theme.HEIGHT, legend: bool = True, axis_title: bool = True,
-                 spans: pd.DataFrame | None = None, band: pd.DataFrame | None = None) -> alt.LayerChart:
+                 spans: pd.DataFrame | None = None, band: pd.DataFrame | None = None,
+                 behind: list[alt.Chart] = (), over: list[alt.Chart] = ()) -> alt.LayerChart:
     """Monthly lines broken at gaps, reported and derived points apart, and optionally: numbered
     event markers, a dashed reference line, solid baseline rules (`baselines`: columns
     'baseline' and 'value'), figures of several months as one segment across them at their
     monthly average (`spans`, from `month_spans`; one series only), a shaded range behind the lines
     (`band`: columns 'date', 'date_end', 'low', 'high', 'label', e.g. a counterfactual between two
-    baselines), and the status strip underneath.
+    baselines), further layers of the caller's on the lines' scales, drawn under them (`behind`,
+    e.g. shaded stretches of time) or over them (`over`, e.g. segments of several series), and
+    the status strip underneath.
 
     `frame` has one row per month (and series): 'date', 'month', `y`, 'status' (and `series`;
     with `strip`, 'date_end'). One series is drawn in the reported colour with points coloured
@@ -156,7 +162,7 @@ def series_chart(frame: pd.DataFrame, y: str, y_title: str, start: str, end: str
     multiples pass a smaller `height`, `axis_title=False` (their unit is in the figure's title)
     and `legend=False` but for one of them.
     """
-    x = month_axis(start, end)
+    x = month_axis(start, end, grid=not strip)
     lines_height = height
     # with a strip, the lines' range is set in pixels so that the strip sits below them in the same view
     pixels = {"range": [lines_height, 0]} if strip else {}
@@ -202,7 +208,7 @@ def series_chart(frame: pd.DataFrame, y: str, y_title: str, start: str, end: str
             strokeDash=alt.StrokeDash("what:N", title=SPAN_TITLE, legend=None if not legend else alt.Legend()),
             tooltip=[alt.Tooltip("period:N", title="Months"), alt.Tooltip("total:Q", title=f"{y_title}, in all", format=value_format),
                      alt.Tooltip("value:Q", title="A month on average", format=value_format), alt.Tooltip("status:N", title="Figure")]))
-    chart = alt.layer(*layers).resolve_scale(strokeDash="independent")
+    chart = alt.layer(*behind, *layers, *over).resolve_scale(strokeDash="independent")
     if strip:
         chart = alt.layer(chart, _strip(frame, x, series, series_title, lines_height + STRIP_GAP)).resolve_scale(
             y="independent", color="independent", shape="independent")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ...core.conventions import meaningful_base
-from ...core.periods import months_of, period_for
+from ...core.periods import months_of
 from ...core.series import covered_total
 from .shares import finest_periods
 
@@ -53,11 +53,6 @@ class PeriodFigure:
     @property
     def share(self) -> float:
         return self.value / self.whole * 100 if math.isfinite(self.whole) and self.whole > 0 else float("nan")
-
-
-def year_before(period: str) -> str:
-    """The same months a year before ('2026-01/2026-02' -> '2025-01/2025-02')."""
-    return period_for([m.shift(-12) for m in months_of(period)])
 
 
 def _value(rows: pd.DataFrame, period: str) -> float:

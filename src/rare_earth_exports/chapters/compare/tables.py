@@ -13,12 +13,11 @@ import math
 
 import pandas as pd
 
-from ...core.periods import period_in_words
+from ...core.periods import period_in_words, year_before
 from ...core.words import capitalised, date_words, month_words, without_article
 from ...present.tables import Table, sources, table
 from .licensing import ALL, OUTCOMES
 from .measures import SIDES, WORLD, Comparison, missing_spans
-from .newest import year_before
 
 NOT_MEANINGFUL = "not meaningful"
 # events.csv's kinds as the page names them.

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ...core.conventions import Window
-from ...core.periods import months_of, period_in_words
+from ...core.periods import months_of, period_in_words, year_before
 from ...core.words import capitalised, date_words, listing, month_words, plural, possessive
 from ...present.page import Page, glue_markdown, glue_text
 from .licensing import ALL
 from .measures import SIDES, WORLD, Comparison, Yardstick, within
-from .newest import PeriodFigure, year_before
+from .newest import PeriodFigure
 
 
 @dataclass(frozen=True)
