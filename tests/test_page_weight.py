@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from rare_earth_exports.build import page_assets, weight
-from rare_earth_exports.present.render import BUNDLE_NAME
+from rare_earth_exports.present.render import BUNDLE_NAME, chart_markup
 
 ICON_PACKS = page_assets.icon_packs(page_assets.fontawesome_script())
 
@@ -111,9 +111,16 @@ def test_page_scripts_counts_files_and_inline_scripts_raw_and_gzipped(tmp_path):
 
 # --- the extension, on a small Sphinx project ---------------------------------------------------
 
+def box_spec(height: int) -> dict:
+    """A chart that is only its plot area (no axes, no padding): drawn `height` px high."""
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json", "mark": "rect", "width": "container",
+            "height": height, "data": {"values": [{}]}, "config": {"padding": 0, "view": {"stroke": None}}}
+
+
 PAGES = {
     "index": "Home\n====\n\n.. toctree::\n\n   chart\n   code\n   icons\n\nText only.\n",
-    "chart": "Chart\n=====\n\n.. raw:: html\n\n   " + CHART + "\n",
+    "chart": "Chart\n=====\n\n.. raw:: html\n\n   "
+             + chart_markup(box_spec(120), "c", "A chart", "c-description").replace("\n", "\n   ") + "\n",
     "code": "Code\n====\n\n.. code-block:: python\n\n   print(1)\n",
     "icons": "Icons\n=====\n\n.. raw:: html\n\n   <i class=\"fa-solid fa-bars\"></i>\n",
 }
@@ -144,6 +151,7 @@ def test_only_chart_pages_load_vega_deferred_after_the_queue_and_only_code_pages
     assert f'<script defer="defer" src="_static/{BUNDLE_NAME}' in html["chart"]
     queue = html["chart"].index("window.vegaEmbed = wait")
     assert queue < html["chart"].index(f"_static/{BUNDLE_NAME}") < html["chart"].index('vegaEmbed("#c"')
+    assert 'class="book-chart-view" aria-hidden="true" style="display:block;width:100%;min-height:120px"' in html["chart"]
     for name in ("index", "code", "icons"):
         assert BUNDLE_NAME not in html[name] and "window.vegaEmbed" not in html[name], name
     assert "copybutton.js" in html["code"] and "clipboard.min.js" in html["code"]
@@ -152,6 +160,25 @@ def test_only_chart_pages_load_vega_deferred_after_the_queue_and_only_code_pages
     css = (out / "_static" / page_assets.ICONS_CSS).read_text(encoding="utf-8")
     assert "_static/book-icons.css" in html["icons"] and ".fa-solid.fa-bars::before{--book-icon:" in css
     assert "fa-list" not in css  # only the icons asked for
+
+
+def test_each_chart_view_reserves_the_height_its_chart_is_drawn_at():
+    body = chart_markup(box_spec(120), "a", "A", "d") + "<p>text</p>" + chart_markup(box_spec(260), "b", "B", "d")
+    reserved = page_assets.reserve_heights(body, "page")
+    assert reserved == body.replace('width:100%"></div></div>', 'width:100%;min-height:120px"></div></div>', 1) \
+                           .replace('width:100%"></div></div>', 'width:100%;min-height:260px"></div></div>', 1)
+    assert page_assets.reserve_heights("<p>no chart</p>", "page") == "<p>no chart</p>"
+
+
+def test_a_chart_whose_height_cannot_be_measured_stops_the_build_naming_it():
+    no_call = chart_markup(box_spec(120), "a", "A", "d").replace('vegaEmbed("#a"', 'vegaEmbed("#other"')
+    with pytest.raises(page_assets.ExtensionError, match=r"book/x: no vegaEmbed\(\"#a\", ...\) for the chart view 'a'"):
+        page_assets.reserve_heights(no_call, "book/x")
+    with pytest.raises(page_assets.ExtensionError, match="book/x: chart 'a': could not measure its height: .*Invalid specification"):
+        page_assets.reserve_heights(chart_markup({"width": "container"}, "a", "A", "d"), "book/x")
+    remote = {**box_spec(120), "data": {"url": "https://example.org/rows.csv"}}
+    with pytest.raises(page_assets.ExtensionError, match="chart 'a': could not measure its height: .*not allowed"):
+        page_assets.reserve_heights(chart_markup(remote, "a", "A", "d"), "book/x")
 
 
 def test_a_page_asking_for_an_icon_not_drawn_stops_the_build_naming_it(tmp_path):

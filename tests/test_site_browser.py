@@ -1,8 +1,10 @@
 """The built site in a real browser (Debian's Chromium, headless), with no network.
 
-For every page: each chart holds a rendered SVG or canvas, the console has no errors, no request
-leaves 127.0.0.1, and every internal link resolves. The home page's numbers must equal the
-figures in book/results/metrics.csv.
+For every page: each chart holds a rendered SVG or canvas once scrolled to (a chart is drawn as
+it nears the screen), the console has no errors, no request leaves 127.0.0.1, and every internal
+link resolves. The home page's numbers must equal the figures in book/results/metrics.csv. A chart
+far down a page is not drawn until scrolled to, its text is there before, and drawing it moves
+nothing; printing draws every chart, also on a page printed before it was scrolled.
 
 As a reader sees it, at 1280 and 390 px on every page: every chart fits (its right edge inside
 the viewport, nothing of it hidden by a box that clips or scrolls, nothing drawn outside its own
@@ -94,18 +96,27 @@ def visit(browser, url: str, width: int = 1280):
     return page, errors, outside
 
 
+def draw_every_chart(page) -> list[int]:
+    """Scrolls to each chart in turn, as a reader would, and waits until it is drawn; returns the
+    numbers (from 1) of the charts that were not drawn."""
+    charts = page.locator(".book-chart")
+    undrawn = []
+    for i in range(charts.count()):
+        try:
+            charts.nth(i).scroll_into_view_if_needed()
+            charts.nth(i).locator("svg.marks, canvas").first.wait_for(state="attached", timeout=10_000)
+        except Exception:
+            undrawn.append(i + 1)
+    return undrawn
+
+
 def test_every_page_renders_its_charts_offline(browser, server, site):
     problems = []
     pages = site_pages(site)
     assert "book/index.html" in pages and "book/data.html" in pages
     for rel in pages:
         page, errors, outside = visit(browser, f"{server}/{rel}")
-        charts = page.locator(".book-chart")
-        for i in range(charts.count()):
-            try:
-                charts.nth(i).locator("svg.marks, canvas").first.wait_for(state="attached", timeout=10_000)
-            except Exception:
-                problems.append(f"{rel}: chart {i + 1} did not render")
+        problems += [f"{rel}: chart {i} did not render" for i in draw_every_chart(page)]
         problems += [f"{rel}: console error: {e}" for e in errors]
         problems += [f"{rel}: request left 127.0.0.1: {u}" for u in outside]
         page.close()
@@ -116,9 +127,7 @@ def test_charts_render_from_file_urls(browser, site):
     """A reader opening _build/html/index.html from disk, network off."""
     for rel in ("index.html", "book/data.html"):
         page, errors, outside = visit(browser, (site / rel).as_uri())
-        charts = page.locator(".book-chart")
-        for i in range(charts.count()):
-            charts.nth(i).locator("svg.marks, canvas").first.wait_for(state="attached", timeout=10_000)
+        assert page.locator(".book-chart").count() >= 1 and draw_every_chart(page) == [], rel
         assert errors == [] and outside == [], rel
         page.close()
 
@@ -191,6 +200,7 @@ def test_home_page_answers_in_thirty_seconds(browser, server):
 
     page, errors, _ = visit(browser, f"{server}/book/index.html")
     article = page.locator("article.bd-article")
+    article.locator(".book-chart").first.scroll_into_view_if_needed()
     article.locator(".book-chart svg.marks, .book-chart canvas").first.wait_for(state="attached", timeout=10_000)
     body = article.inner_text()
     stamp = re.search(r"Data through (\w+ \d{4}) · built (.+?) · next customs release \((\w+ \d{4}) figures\) expected "
@@ -203,6 +213,98 @@ def test_home_page_answers_in_thirty_seconds(browser, server):
     rows = article.locator("section#key-numbers table tbody tr")
     assert rows.count() >= 8 and all(len(r) == 3 for r in (rows.nth(i).locator("td").all_inner_texts()
                                                           for i in range(rows.count())))
+    assert errors == []
+
+
+# --- charts drawn as they near the screen, and all of them for print ------------------------------
+
+LAZY_PAGE = "book/destinations.html"  # the page with the most charts: the last one far below the first screen
+STATES = "[...document.querySelectorAll('.book-chart-view')].map(v => v.dataset.chart)"
+# nothing drawing or waiting its turn (after the page has loaded: the queue has looked at every chart)
+IDLE = f"{STATES}.every(s => s === 'waiting' || s === 'drawn')"
+ALL_DRAWN = f"{STATES}.every(s => s === 'drawn')"
+# What a screen reader needs of a chart, and its box's height
+CHART_TEXT = """c => {
+  const figure = c.closest('.book-figure'), link = figure.querySelector('a.book-download');
+  const description = document.getElementById(c.getAttribute('aria-describedby'));
+  return {role: c.getAttribute('role'), label: c.getAttribute('aria-label'),
+          description: description ? description.textContent : '',
+          rows: figure.querySelectorAll('details.book-figure-table tbody tr').length,
+          download: link ? link.getAttribute('href') : null, svg: c.querySelectorAll('svg').length,
+          top: c.getBoundingClientRect().top, height: c.querySelector('.book-chart-view').getBoundingClientRect().height};
+}"""
+
+
+def test_a_chart_far_down_is_drawn_when_scrolled_to_and_its_text_is_there_before(browser, server):
+    page, errors, _ = visit(browser, f"{server}/{LAZY_PAGE}", 390)
+    charts = page.locator(".book-chart")
+    charts.first.scroll_into_view_if_needed()
+    charts.first.locator("svg.marks").wait_for(state="attached", timeout=10_000)
+    page.wait_for_function(IDLE)
+    last = charts.last
+    before = last.evaluate(CHART_TEXT)
+    assert before["top"] > 3 * 900  # more than three screens below: far from any margin
+    assert page.evaluate(STATES)[-1] == "waiting" and before["svg"] == 0
+    assert before["role"] == "img" and before["label"].strip()
+    assert re.search(r"\d", before["description"]) and before["rows"] >= 2 and before["download"].endswith(".csv")
+    assert before["height"] >= 50  # its box already holds the chart's height
+    last.scroll_into_view_if_needed()
+    last.locator("svg.marks").wait_for(state="attached", timeout=10_000)
+    after = last.evaluate(CHART_TEXT)
+    assert page.evaluate(STATES)[-1] == "drawn" and after["svg"] >= 1
+    assert abs(after["height"] - before["height"]) <= RESERVE_TOLERANCE
+    page.close()
+    assert errors == []
+
+
+def _loaded_with_charts_waiting(browser, server):
+    page, errors, _ = visit(browser, f"{server}/{LAZY_PAGE}", 1280)
+    page.wait_for_function(IDLE)
+    assert "waiting" in page.evaluate(STATES)
+    return page, errors
+
+
+def test_print_media_draws_every_chart(browser, server):
+    page, errors = _loaded_with_charts_waiting(browser, server)
+    page.emulate_media(media="print")
+    page.wait_for_function(ALL_DRAWN, timeout=20_000)
+    assert page.locator(".book-chart svg.marks").count() == page.locator(".book-chart").count()
+    page.close()
+    assert errors == []
+
+
+def test_beforeprint_draws_every_chart_before_the_page_is_laid_out_for_print(browser, server):
+    """The browser lays the page out for print once the beforeprint handlers and their microtasks
+    have run: every chart must be drawn by then, without waiting for a task."""
+    page, errors = _loaded_with_charts_waiting(browser, server)
+    states = page.evaluate(f"""async () => {{
+      window.dispatchEvent(new Event('beforeprint'));
+      for (let i = 0; i < 100000 && !({ALL_DRAWN}); i++) await Promise.resolve();  // microtasks only
+      return {STATES};
+    }}""")
+    assert set(states) == {"drawn"}, states
+    page.close()
+    assert errors == []
+
+
+def test_a_page_printed_before_it_is_scrolled_prints_every_chart(browser, server):
+    """Printed to PDF right after loading, the page weighs what it weighs once every chart has been
+    scrolled to and drawn, not what it weighs without its charts."""
+    page, errors = _loaded_with_charts_waiting(browser, server)
+    printed = len(page.pdf())
+    page.close()
+    page, _, _ = visit(browser, f"{server}/{LAZY_PAGE}", 1280)
+    assert draw_every_chart(page) == []
+    scrolled = len(page.pdf())
+    page.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.route("**/vega-bundle.js*", lambda route: route.abort())
+    page.goto(f"{server}/{LAZY_PAGE}", wait_until="load")
+    page.wait_for_function(f"{STATES}.every(s => s === 'failed')")
+    without = len(page.pdf())
+    page.close()
+    assert scrolled > 1.2 * without  # the charts are a fifth of the document at least
+    assert abs(printed - scrolled) < 0.02 * scrolled, (printed, scrolled, without)
     assert errors == []
 
 
@@ -226,14 +328,16 @@ MEASURE = """() => {
     let drawn = null;
     if (svg) {
       const b = svg.getBBox();
-      drawn = {left: b.x, right: b.x + b.width, width: svg.width.baseVal.value};
+      drawn = {left: b.x, right: b.x + b.width, width: svg.width.baseVal.value, height: r.height};
     }
+    const view = c.querySelector('.book-chart-view');
     const describedBy = c.getAttribute('aria-describedby');
     const description = describedBy && document.getElementById(describedBy);
     const figure = c.closest('.book-figure');
     return {figure: figure ? figure.id : null, role: c.getAttribute('role'), label: c.getAttribute('aria-label') || '',
             description: description ? description.textContent : '', rendered: !!svg,
-            left: r ? r.left : null, right: r ? r.right : null, clippedBy: boxes, drawn};
+            left: r ? r.left : null, right: r ? r.right : null, clippedBy: boxes, drawn,
+            reserved: view ? parseFloat(view.style.minHeight) || 0 : 0};
   });
   const rows = table => table ? [...table.querySelectorAll('tr')].map(tr => [...tr.children].map(td => td.textContent)) : [];
   const figures = [...document.querySelectorAll('.book-figure')].map(f => {
@@ -266,9 +370,7 @@ def readers_view(browser, server, site):
     for width in WIDTHS:
         for rel in site_pages(site):
             page, errors, _ = visit(browser, f"{server}/{rel}", width)
-            charts = page.locator(".book-chart")
-            for i in range(charts.count()):
-                charts.nth(i).locator("svg.marks").first.wait_for(state="attached", timeout=10_000)
+            draw_every_chart(page)  # one not drawn is reported by the checks below
             page.wait_for_timeout(200)  # a resize re-layout settles
             measured = page.evaluate(MEASURE)
             measured["violations"] = [v for v in axe.run(page).response["violations"] if v["impact"] in SERIOUS]
@@ -297,6 +399,26 @@ def test_every_chart_fits_its_column_at_both_widths(readers_view):
             d = c["drawn"]
             if d["left"] < -1 or d["right"] > d["width"] + 1:
                 problems.append(f"{where}: marks drawn from {d['left']:.0f} to {d['right']:.0f} px in an SVG {d['width']:.0f} px wide")
+    assert problems == []
+    assert checked >= 2 * 30, f"only {checked} charts checked"
+
+
+# vl-convert, which measures a chart's height at build time, and the browser measure text apart:
+# where an axis has labels to spare, one may hide a label the other shows (flow's yttrium panel: 5 px).
+RESERVE_TOLERANCE = 8  # px
+
+
+def test_every_chart_is_drawn_at_the_height_reserved_for_it(readers_view):
+    """Drawing a chart (as it nears the screen) moves nothing: its box had the chart's height."""
+    problems, checked = [], 0
+    for (rel, width), m in readers_view.items():
+        for i, c in enumerate(m["charts"], start=1):
+            if not c["rendered"]:
+                continue  # reported as not drawn
+            checked += 1
+            if abs(c["drawn"]["height"] - c["reserved"]) > RESERVE_TOLERANCE:
+                problems.append(f"{rel} at {width} px, chart {i} ({c['label']}): drawn {c['drawn']['height']:.0f} px high "
+                                f"in a box that reserved {c['reserved']:.0f} px")
     assert problems == []
     assert checked >= 2 * 30, f"only {checked} charts checked"
 

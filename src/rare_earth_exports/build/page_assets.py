@@ -5,8 +5,18 @@
   `vegaEmbed` (`present.render.chart_markup`), read from the page itself, so a new or removed
   chart needs no list kept by hand. They load deferred: the page is drawn while they download, and
   a small inline script queues each chart's `vegaEmbed` call until they have run (as the page
-  finishes loading, before `DOMContentLoaded`), from http and from `file://` alike, then draws the
-  charts one task each.
+  finishes loading, before `DOMContentLoaded`), from http and from `file://` alike.
+- **A chart is drawn when it nears the screen.** Drawing is most of a chart page's main-thread
+  time, so each chart is drawn when it comes within a screen's height of the viewport
+  (IntersectionObserver), one chart per task, in page order; without IntersectionObserver, every
+  chart is drawn as the page loads. Before the page is printed (`beforeprint`, the print media
+  query, or `window.print()`, which the theme's print button calls) every chart not yet drawn is
+  drawn. The box a chart is drawn into keeps the chart's height from the start (`min-height`,
+  measured at build time by drawing the chart with vl-convert: a chart's height does not depend
+  on its width), so drawing it moves nothing. What a screen reader needs (the chart's label, its
+  description, the table view, the download link) is in the page's HTML whether or not the chart
+  has been drawn; the state of each chart is in its view's `data-chart` attribute (waiting,
+  queued, drawing, drawn, failed).
 - **No script for a feature the page does not use.** Copy buttons (sphinx-copybutton: code blocks),
   toggle buttons (sphinx-togglebutton) and tab sets (sphinx-design) each load a script on every
   page; it is kept only where the page's body has what it acts on (`ON_DEMAND`).
@@ -21,6 +31,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -54,29 +66,117 @@ ON_DEMAND = {
     "design-tabs.js": re.compile(r'class="(?:[^"]*\s)?sd-tab-set(?:\s[^"]*)?"'),  # sphinx-design tab sets
 }
 # Queues the charts' `vegaEmbed` calls (inline scripts in the body) until the deferred library has
-# run, then draws them in page order, each in a task of its own, so the page answers taps between
-# charts instead of freezing until all are drawn; each call's promise settles as the library's would.
+# run. Then each chart is drawn when it comes within ROOT_MARGIN of the viewport, one per task, in
+# page order, so the page answers taps between charts; before printing, every chart at once (the
+# library draws a chart in microtasks, which run before the page is laid out for print). Each
+# call's promise settles as the library's would.
+ROOT_MARGIN = "100% 0px"
 CHART_QUEUE = """(function () {
-  var queue = [];
-  var wait = function () {
+  var charts = [];
+  var mark = function (chart, state) { if (chart.view) chart.view.setAttribute("data-chart", state); };
+  var wait = function (selector) {
     var args = arguments;
-    return new Promise(function (resolve, reject) { queue.push([args, resolve, reject]); });
+    return new Promise(function (resolve, reject) {
+      var chart = {args: args, resolve: resolve, reject: reject, index: charts.length,
+                   view: typeof selector === "string" ? document.querySelector(selector) : selector};
+      charts.push(chart);
+      mark(chart, "waiting");
+    });
   };
   window.vegaEmbed = wait;
   document.addEventListener("DOMContentLoaded", function () {
     var embed = window.vegaEmbed;
     if (embed === wait) {
-      queue.forEach(function (q) { q[2](new Error("the charts' library did not load")); });
+      charts.forEach(function (c) { mark(c, "failed"); c.reject(new Error("the charts' library did not load")); });
       return;
     }
-    var draw = function (i) {
-      if (i === queue.length) return;
-      var q = queue[i];
-      embed.apply(window, q[0]).then(q[1], q[2]).then(function () { setTimeout(draw, 0, i + 1); });
+    var observer = null, queue = [], busy = false;
+    var draw = function (chart) {  // now, once; settles when the chart is drawn or has failed
+      if (!chart.drawing) {
+        if (observer && chart.view) observer.unobserve(chart.view);
+        mark(chart, "drawing");
+        chart.drawing = embed.apply(window, chart.args).then(
+          function (result) { mark(chart, "drawn"); chart.resolve(result); },
+          function (error) { mark(chart, "failed"); chart.reject(error); });
+      }
+      return chart.drawing;
     };
-    draw(0);
+    var next = function () {  // the first chart asked for, then a new task for the one after
+      while (queue.length && queue[0].drawing) queue.shift();
+      if (busy || !queue.length) return;
+      busy = true;
+      draw(queue.shift()).then(function () { setTimeout(function () { busy = false; next(); }, 0); });
+    };
+    var ask = function (chart) {
+      if (chart.asked || chart.drawing) return;
+      chart.asked = true;
+      mark(chart, "queued");
+      queue.push(chart);
+      queue.sort(function (a, b) { return a.index - b.index; });
+      next();
+    };
+    var drawAll = function () { return Promise.all(charts.map(draw)); };
+    window.addEventListener("beforeprint", drawAll);
+    var printing = window.matchMedia ? window.matchMedia("print") : null;
+    var onPrint = function (event) { if (event.matches) drawAll(); };
+    if (printing && printing.addEventListener) printing.addEventListener("change", onPrint);
+    else if (printing && printing.addListener) printing.addListener(onPrint);
+    var print = window.print;
+    // a script's print() (the theme's print button) fires beforeprint with the script still
+    // running, so the charts' microtasks would wait until after printing: draw them first
+    window.print = function () { drawAll().then(function () { print.call(window); }); };
+    if (!("IntersectionObserver" in window)) {
+      charts.forEach(ask);
+      return;
+    }
+    observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        charts.forEach(function (chart) { if (chart.view === entry.target) ask(chart); });
+      });
+    }, {rootMargin: "ROOT_MARGIN"});
+    charts.forEach(function (chart) { if (chart.view) observer.observe(chart.view); else ask(chart); });
   });
-})();"""
+})();""".replace("ROOT_MARGIN", ROOT_MARGIN)
+
+# The box a chart is drawn into, as `present.render.chart_markup` writes it (its id, then its style).
+_CHART_VIEW = re.compile(r'<div id="([^"]+)" class="book-chart-view"[^>]*? style="([^"]*)">')
+_SCHEMA_VERSION = re.compile(r"/vega-lite/v(\d+)\.(\d+)")
+MEASURE_WIDTH = 600  # a chart's height does not depend on its width: any width will do
+
+
+@lru_cache(maxsize=None)
+def chart_height(spec_json: str) -> int:
+    """The height in pixels of what the library draws for this Vega-Lite spec: vl-convert lays the
+    chart out (its scenegraph, the SVG's size without the SVG) with the spec's Vega-Lite version;
+    data from a URL is refused, so nothing is downloaded."""
+    import vl_convert
+
+    spec = json.loads(spec_json)
+    if spec.get("width") == "container":
+        spec["width"] = MEASURE_WIDTH
+    version = _SCHEMA_VERSION.search(spec.get("$schema", ""))
+    scene = vl_convert.vegalite_to_scenegraph(spec, vl_version=f"{version[1]}.{version[2]}" if version else None,
+                                              allowed_base_urls=[])
+    return math.ceil(scene["height"])
+
+
+def reserve_heights(body: str, page: str) -> str:
+    """Each chart's view with its drawn height as `min-height`, so drawing it later moves nothing."""
+    def reserve(view: re.Match) -> str:
+        element_id, style = view[1], view[2]
+        call = body.find(f'{CHART_CALL}"#{element_id}", ')
+        if call < 0:
+            raise ExtensionError(f"{page}: no {CHART_CALL}\"#{element_id}\", ...) for the chart view {element_id!r}")
+        try:
+            spec, _ = json.JSONDecoder().raw_decode(body, call + len(f'{CHART_CALL}"#{element_id}", '))
+            height = chart_height(json.dumps(spec, sort_keys=True))
+        except ValueError as exc:  # JSON that does not parse, or a spec vl-convert cannot draw
+            why = " ".join(line.strip() for line in str(exc).splitlines() if not line.strip().startswith("at "))  # no JS stack
+            raise ExtensionError(f"{page}: chart {element_id!r}: could not measure its height: {why}") from exc
+        return view[0].replace(f'style="{style}"', f'style="{style};min-height:{height}px"')
+
+    return _CHART_VIEW.sub(reserve, body)
 
 
 def fontawesome_script() -> Path:
@@ -176,6 +276,7 @@ def page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
     needs = [ON_DEMAND.get(Path(str(js.filename)).name) for js in context["script_files"]]
     context["script_files"][:] = [js for js, need in zip(context["script_files"], needs) if need is None or need.search(body)]
     if CHART_CALL in body:
+        context["body"] = reserve_heights(body, pagename)
         app.add_js_file(None, body=CHART_QUEUE)  # during html-page-context: this page only
         for filename in app.config.book_chart_js_files:
             app.add_js_file(filename, loading_method="defer")
