@@ -406,10 +406,6 @@ def test_every_chart_fits_its_column_at_both_widths(readers_view):
 # vl-convert, which measures a chart's height at build time, and the browser measure text apart:
 # where an axis has labels to spare, one may hide a label the other shows (flow's yttrium panel: 5 px).
 RESERVE_TOLERANCE = 8  # px
-# Known: the flow page's premium chart (two stacked legends) is drawn 19 px taller in Chromium than
-# vl-convert lays it out, so drawing it moves the text below by that much. Not yet explained; held
-# here at its measured size so it cannot grow unnoticed, and any other chart keeps the 8 px rule.
-KNOWN_TALLER = {("book/flow.html", "Price in Europe over price in China, same month"): 24}
 
 
 def test_every_chart_is_drawn_at_the_height_reserved_for_it(readers_view):
@@ -420,7 +416,7 @@ def test_every_chart_is_drawn_at_the_height_reserved_for_it(readers_view):
             if not c["rendered"]:
                 continue  # reported as not drawn
             checked += 1
-            if abs(c["drawn"]["height"] - c["reserved"]) > KNOWN_TALLER.get((rel, c["label"]), RESERVE_TOLERANCE):
+            if abs(c["drawn"]["height"] - c["reserved"]) > RESERVE_TOLERANCE:
                 problems.append(f"{rel} at {width} px, chart {i} ({c['label']}): drawn {c['drawn']['height']:.0f} px high "
                                 f"in a box that reserved {c['reserved']:.0f} px")
     assert problems == []

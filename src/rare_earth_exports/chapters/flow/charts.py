@@ -325,7 +325,9 @@ def premium_ranges(df: pd.DataFrame, start: str, end: str) -> alt.LayerChart:
     """Premium ranges (outside low / inside high to outside high / inside low) with the midpoint
     ratio, on a log scale, over the months start..end; the dashed line is parity (no premium)."""
     colour = _series_colour("series", "Premium", list(dict.fromkeys(df["series"])))
-    y = alt.Y("low:Q", title="Price in Europe over price in China (ratio, log scale)", scale=alt.Scale(type="log"))
+    # a title shorter than the plot is high: a longer one overhangs it by an amount that depends on
+    # the font, so the page could not reserve the chart's height (the figure's title names the ratio)
+    y = alt.Y("low:Q", title="Europe over China (ratio, log scale)", scale=alt.Scale(type="log"))
     x = charts.month_axis(start, end)
     tooltip = [alt.Tooltip("product_name:N", title="Product"), alt.Tooltip("month:N", title="Month"),
                alt.Tooltip("inside_words:N", title="Europe against"),
