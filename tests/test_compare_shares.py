@@ -9,7 +9,7 @@ import pytest
 from rare_earth_exports.chapters.compare import newest, shares
 from rare_earth_exports.core.conventions import Window
 from rare_earth_exports.core.load import load_observations
-from rare_earth_exports.core.series import covered_total, series_rows, t_quantile
+from rare_earth_exports.core.series import period_total, series_rows, t_quantile
 
 OBS_HEADER = "period,reporter,partner,flow,product,unit,value,status,source_ids,note\n"
 FLOORS = {"t": 100}
@@ -42,11 +42,11 @@ def test_t_quantile_is_symmetric_takes_fractional_df_and_refuses_nonsense():
         t_quantile(1.0, 4)
 
 
-def test_covered_total_adds_months_or_a_span_and_refuses_a_partial_sum(tmp_path):
+def test_period_total_adds_months_or_a_span_and_refuses_a_partial_sum(tmp_path):
     r = rows(tmp_path, {"USA": {"2025-01": 877.3, "2025-02": 405, "2026-01/2026-02": 994, "2025-04": 246}})["USA"]
-    assert covered_total(r, "2025-01", "2025-02") == pytest.approx(1282.3)
-    assert covered_total(r, "2026-01", "2026-02") == pytest.approx(994)
-    assert math.isnan(covered_total(r, "2025-01", "2025-03"))
+    assert period_total(r, "2025-01", "2025-02") == pytest.approx(1282.3)
+    assert period_total(r, "2026-01", "2026-02") == pytest.approx(994)
+    assert math.isnan(period_total(r, "2025-01", "2025-03"))
 
 
 # --- periods and shares ------------------------------------------------------------------------

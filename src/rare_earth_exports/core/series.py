@@ -89,6 +89,12 @@ class Baseline:
     def complete(self) -> bool:
         return self.months_with_data == self.months_in_window
 
+    @property
+    def total(self) -> float:
+        """The window's total when its figures cover every month; NaN otherwise, as a partial sum
+        would understate it."""
+        return self.mean * self.months_in_window if self.complete else float("nan")
+
 
 def baseline(rows: pd.DataFrame, start: str, end: str) -> Baseline:
     """Mean monthly value over `start`..`end` (inclusive months).
@@ -116,9 +122,10 @@ def baseline(rows: pd.DataFrame, start: str, end: str) -> Baseline:
 
 
 def period_total(rows: pd.DataFrame, start: str, end: str) -> float:
-    """Total over `start`..`end` when reported totals and months cover every month, else NaN."""
-    base = baseline(rows, start, end)
-    return base.mean * base.months_in_window if base.complete else float("nan")
+    """The total over `start`..`end` when reported months, spans and totals cover every month of
+    it (January–February 2025 from its two months, or from a two-month figure); NaN otherwise, as
+    a partial sum would understate the total."""
+    return baseline(rows, start, end).total
 
 
 def index(values: pd.Series, base: Baseline | float) -> pd.Series:
@@ -222,14 +229,6 @@ def period_series(obs: pd.DataFrame, product: str, partner: str = "WLD", flow: s
     out["monthly"] = out["value"] / out["n_months"]
     out.attrs["unit"] = rows["unit"].iloc[0] if len(rows) else (unit or "")
     return out[PERIOD_COLUMNS]
-
-
-def covered_total(rows: pd.DataFrame, start: str, end: str) -> float:
-    """The total over `start`..`end` when reported months, spans and totals cover every month of
-    it (January–February 2025 from its two months, or from a two-month figure); NaN otherwise, as
-    a partial sum would understate the total."""
-    base = baseline(rows, start, end)
-    return base.mean * base.months_in_window if base.complete else float("nan")
 
 
 def t_quantile(p: float, df: float) -> float:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ...core.conventions import meaningful_base
 from ...core.periods import months_of
-from ...core.series import covered_total
+from ...core.series import period_total
 from .shares import finest_periods
 
 
@@ -73,7 +73,7 @@ def newest_figures(rows: pd.DataFrame, whole: pd.DataFrame, since: str, end: str
             held = rows[(rows["first_month"] <= first - 1) & (rows["last_month"] >= first - 1) & (rows["n_months"] > 1)
                         & (rows["n_months"] <= 3)].sort_values("n_months")
             span = held["period"].iloc[0] if not math.isfinite(previous) and len(held) else ""
-        out.append(PeriodFigure(period, _value(rows, period), covered_total(rows, str(first - 12), str(last - 12)),
+        out.append(PeriodFigure(period, _value(rows, period), period_total(rows, str(first - 12), str(last - 12)),
                                 previous, span, _value(whole, period), unit, floors))
     return out
 

@@ -418,8 +418,7 @@ def period_total(rows: pd.DataFrame, period: str) -> tuple[float, Baseline]:
     """The total over a period when reported totals and months cover all of it, else NaN."""
     months = months_of(period)
     base = baseline(rows, str(months[0]), str(months[-1]))
-    total = base.mean * base.months_in_window if base.complete else float("nan")
-    return total, base
+    return base.total, base
 
 
 def annual_comparison(obs: pd.DataFrame, products: list[str], partner: str, year: int, prior: int) -> pd.DataFrame:
