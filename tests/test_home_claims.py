@@ -7,12 +7,12 @@ rewritten instead of silently going wrong.
 
 from __future__ import annotations
 
-import ast
 import math
-import json
 
 import pandas as pd
 import pytest
+
+from rare_earth_exports.build.diff import glued_values
 
 from conftest import ROOT
 
@@ -26,15 +26,8 @@ def glued() -> dict[tuple[str, str], float]:
 
 def words(page: str) -> dict[str, str]:
     """The texts a page glues (months in words, event titles)."""
-    nb = json.loads((ROOT / "book" / f"{page}.ipynb").read_text(encoding="utf-8"))
-    out = {}
-    for cell in nb["cells"]:
-        for o in cell.get("outputs", []):
-            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
-            plain = o.get("data", {}).get("application/papermill.record/text/plain")
-            if name and plain and plain.startswith(("'", '"')):  # repr() quotes a text holding ' with "
-                out[name] = ast.literal_eval(plain)
-    return out
+    values = glued_values((ROOT / "book" / f"{page}.ipynb").read_text(encoding="utf-8"))
+    return {k: v for k, v in values.items() if isinstance(v, str)}
 
 
 def test_magnet_exports_collapsed_then_came_back_within_months(glued):

@@ -36,6 +36,7 @@ from ..present.downloads import DOWNLOAD_PREFIX
 from ..present.figure import SHARE_CARD_KEY
 from ..present.page import DECIMALS, METRIC_COLUMNS, METRICS_KEY
 from . import faults
+from .diff import glued_values
 from .errors import BuildError
 from .inputs import PACKAGE_DIR, DataSlices, Reads, code_hash, digest_files, extension_files, input_hash, stored_inputs
 from .kernels import KERNEL_LOG, die_with_parent, init_worker, kernel_config, remove_sockets_of, socket_folder
@@ -198,15 +199,7 @@ def write_metrics(notebooks: list[Path], target: Path) -> int:
 
 def glued(path: Path, wanted) -> dict[str, str]:
     """The strings a notebook glued (without showing them) under the keys `wanted(key)` accepts."""
-    nb = nbformat.read(path, as_version=4)
-    values = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
-            text = out.get("data", {}).get("application/papermill.record/text/plain")
-            if name and text is not None and wanted(name):
-                values[name] = ast.literal_eval(text)
-    return values
+    return {k: v for k, v in glued_values(path.read_text(encoding="utf-8")).items() if wanted(k)}
 
 
 def write_if_changed(target: Path, content: bytes) -> None:

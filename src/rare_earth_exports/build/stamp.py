@@ -13,14 +13,13 @@ built after it says the figures were due and are not in it, rather than "expecte
 
 from __future__ import annotations
 
-import ast
-import json
 import os
 import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..core.words import date_words
+from .diff import glued_values
 
 NOT_RECORDED = "from an uncommitted copy (date not recorded)"
 
@@ -58,14 +57,7 @@ def glued_texts(notebook: Path, keys: set[str]) -> dict[str, str]:
     """Texts an executed notebook glued, by key (a missing notebook or key is left out)."""
     if not notebook.is_file():
         return {}
-    out = {}
-    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
-        for o in cell.get("outputs", []):
-            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
-            plain = o.get("data", {}).get("application/papermill.record/text/plain")
-            if name in keys and plain:
-                out[name] = ast.literal_eval(plain)
-    return out
+    return {k: v for k, v in glued_values(notebook.read_text(encoding="utf-8")).items() if k in keys}
 
 
 def release_status(environ: dict[str, str], month: str, due_words: str, due_iso: str) -> str:
