@@ -1,8 +1,9 @@
 """The lighter pages still work in a browser: the icons drawn without Font Awesome are visible on
 buttons with names, the visible toggles open the navigation, and the light/dark switch works.
-The chart queue, on small pages with a stand-in library: charts drawn one per task as they near
-the screen, every chart before printing. (That the real charts draw, over http and from file://,
-is checked in test_site_browser.py.)"""
+The chart queue, on small pages with a stand-in library: no chart drawn live and no library loaded
+until a reader points at a chart or touches it (a chart with controls: when it nears the screen),
+charts drawn one per task in page order, the library loaded once. (That the real charts draw, over
+http and from file://, is checked in test_site_browser.py.)"""
 
 from __future__ import annotations
 
@@ -84,117 +85,108 @@ def test_colour_mode_switch_turns_the_page_dark(browser, server):
     assert errors == []
 
 
-# A stand-in for the charts' library: records each call, and whether a task queued by the call
-# before it has run since (a chart drawn in a task of its own).
-LIBRARY = """window.drawn = [];
+# A stand-in for the charts' library: counts its loads, records each call, and whether a task
+# queued by the call before it has run since (a chart drawn in a task of its own).
+LIBRARY = """window.loads = (window.loads || 0) + 1;
+window.drawn = [];
 window.vegaEmbed = function (el) {
   window.drawn.push(el + (window.between ? " after a task" : ""));
   window.between = false;
   setTimeout(function () { window.between = true; }, 0);
   return Promise.resolve("drawn");
 };"""
-STATES = "[...document.querySelectorAll('[id^=c]')].map(c => c.dataset.chart)"
-# Nothing is being drawn or waiting for its turn: what is not drawn by now waits to be scrolled to.
-IDLE = f"{STATES}.every(s => s === 'waiting' || s === 'drawn')"
+STATES = "[...document.querySelectorAll('.book-chart-view')].map(c => c.dataset.chart)"
+# Nothing is being drawn or waiting for its turn.
+IDLE = f"{STATES}.every(s => s === 'waiting' || s === 'drawn' || s === 'failed')"
 
 
-def _queue_page(tmp_path, bundle: str | None, above=(0, 0, 0)):
-    """A page as the extension writes a chart page: the queue, the deferred library and a chart
-    100 px high after each of `above`'s gaps (px)."""
+def _queue_page(browser, tmp_path, bundle: str | None, above=(0, 1000, 5000, 1000), controls=(), script: str = ""):
+    """An 800 x 600 px page as the extension writes a chart page: the queue (which loads lib.js when
+    a chart is first drawn) and a chart box 100 px high after each of `above`'s gaps (px): chart 0
+    on the screen, chart 1 within a screen's height below, charts 2 and 3 five thousand pixels
+    down. The charts numbered in `controls` have controls (a filter)."""
+    import json
+
     from rare_earth_exports.build.page_assets import CHART_QUEUE
 
     if bundle is not None:
         (tmp_path / "lib.js").write_text(bundle)
-    calls = "".join(f'<div style="height:{gap}px"></div><div id="c{i}" style="min-height:100px"></div>'
-                    f'<script>vegaEmbed("#c{i}", {{}}, {{}}).then(function (r) {{ window.settled.push("c{i} " + r); }}, '
+    calls = "".join(f'<div style="height:{gap}px"></div>'
+                    f'<div class="book-chart" id="b{i}"><div id="c{i}" class="book-chart-view" style="min-height:100px"></div></div>'
+                    f'<script>vegaEmbed("#c{i}", {{}}, {json.dumps({"bind": f"#c{i}-controls"} if i in controls else {})})'
+                    f'.then(function (r) {{ window.settled.push("c{i} " + r); }}, '
                     f'function (e) {{ window.settled.push("c{i} " + e.message); }});</script>'
                     for i, gap in enumerate(above))
-    page = tmp_path / "page.html"
-    page.write_text(f"<!doctype html><html><head><script>window.settled = [];</script><script>{CHART_QUEUE}</script>"
-                    f'<script defer src="lib.js"></script></head><body style="margin:0">{calls}</body></html>')
-    return page.as_uri()
-
-
-def test_chart_queue_draws_the_charts_in_page_order_one_task_each(browser, tmp_path):
-    page = browser.new_page()
-    page.goto(_queue_page(tmp_path, LIBRARY))
-    page.wait_for_function("window.settled.length === 3")
-    assert page.evaluate("window.settled") == ["c0 drawn", "c1 drawn", "c2 drawn"]
-    assert page.evaluate("window.drawn") == ["#c0", "#c1 after a task", "#c2 after a task"]
-    assert page.evaluate(STATES) == ["drawn"] * 3
-    page.close()
-
-
-def _far_page(browser, tmp_path, script: str | None = None):
-    """800 x 600 px: chart 0 on the screen, chart 1 below it but within a screen's height (drawn
-    with the page), charts 2 and 3 five thousand pixels down (not drawn until scrolled to)."""
+    queue = CHART_QUEUE.replace("LIBRARY", json.dumps("lib.js"), 1)
+    (tmp_path / "page.html").write_text(f"<!doctype html><html><head><script>window.settled = [];</script>"
+                                        f"<script>{queue}</script></head><body style=\"margin:0\">{calls}</body></html>")
     page = browser.new_page(viewport={"width": 800, "height": 600})
     if script:
         page.add_init_script(script)
-    page.goto(_queue_page(tmp_path, LIBRARY, above=(0, 1000, 5000, 1000)))
+    page.goto((tmp_path / "page.html").as_uri())
+    page.wait_for_timeout(300)  # time to draw what the page would draw by itself
     return page
 
 
-def test_chart_queue_draws_a_chart_when_it_comes_within_a_screen_of_the_viewport(browser, tmp_path):
-    page = _far_page(browser, tmp_path)
-    page.wait_for_function(f"window.settled.length >= 2 && {IDLE}")
-    assert page.evaluate(STATES) == ["drawn", "drawn", "waiting", "waiting"]
-    assert page.evaluate("window.drawn") == ["#c0", "#c1 after a task"]
+def _point_at(page, *charts: int) -> None:
+    """A reader's pointer moving onto each chart, in the same task."""
+    page.evaluate("ids => ids.forEach(i => document.getElementById('b' + i)"
+                  ".dispatchEvent(new PointerEvent('pointerover', {bubbles: true})))", list(charts))
+
+
+def test_no_chart_is_drawn_nor_the_library_loaded_until_a_reader_points_at_one(browser, tmp_path):
+    page = _queue_page(browser, tmp_path, LIBRARY)
+    assert page.evaluate(STATES) == ["waiting"] * 4
+    assert page.evaluate("window.loads") is None and page.evaluate("window.settled") == []
+    page.locator("#b2").scroll_into_view_if_needed()
+    page.hover("#b2")
+    page.wait_for_function("window.settled.length === 1")
+    assert page.evaluate("window.settled") == ["c2 drawn"]
+    assert page.evaluate(STATES) == ["waiting", "waiting", "drawn", "waiting"]
+    _point_at(page, 2, 0)  # a chart already drawn is not drawn again
+    page.wait_for_function(f"window.settled.length === 2 && {IDLE}")
+    assert page.evaluate("window.drawn") == ["#c2", "#c0 after a task"] and page.evaluate("window.loads") == 1
+    page.close()
+
+
+def test_touching_a_chart_draws_it(browser, tmp_path):
+    page = _queue_page(browser, tmp_path, LIBRARY)
+    page.dispatch_event("#b1", "touchstart")
+    page.wait_for_function("window.settled.length === 1")
+    assert page.evaluate(STATES) == ["waiting", "drawn", "waiting", "waiting"]
+    page.close()
+
+
+def test_charts_asked_for_together_are_drawn_in_page_order_one_task_each(browser, tmp_path):
+    page = _queue_page(browser, tmp_path, LIBRARY)
+    _point_at(page, 3, 1, 0, 2)  # the first starts at once; the others wait their turn in page order
+    page.wait_for_function("window.settled.length === 4")
+    assert page.evaluate("window.drawn") == ["#c3", "#c0 after a task", "#c1 after a task", "#c2 after a task"]
+    assert page.evaluate(STATES) == ["drawn"] * 4 and page.evaluate("window.loads") == 1
+    page.close()
+
+
+def test_a_chart_with_controls_is_drawn_when_it_comes_within_a_screen_of_the_viewport(browser, tmp_path):
+    page = _queue_page(browser, tmp_path, LIBRARY, controls=(2,))
+    assert page.evaluate(STATES) == ["waiting"] * 4  # chart 1 is near, but has no controls
     page.evaluate("window.scrollTo(0, document.getElementById('c2').offsetTop - 1100)")  # 500 px below the screen
-    page.wait_for_function(f"window.settled.length === 3 && {IDLE}")
-    assert page.evaluate("window.settled") == ["c0 drawn", "c1 drawn", "c2 drawn"]
-    assert page.evaluate(STATES) == ["drawn", "drawn", "drawn", "waiting"]  # 1,100 px below c2: not yet
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_function("window.settled.length === 4")
-    assert page.evaluate(STATES) == ["drawn"] * 4
+    page.wait_for_function("window.settled.length === 1")
+    assert page.evaluate(STATES) == ["waiting", "waiting", "drawn", "waiting"]
     page.close()
 
 
-def test_chart_queue_starts_every_chart_when_the_page_is_about_to_print(browser, tmp_path):
-    """Printing lays the page out when the beforeprint handlers and their microtasks are done: every
-    chart's drawing must have started by then (the library draws in microtasks), not one per task."""
-    page = _far_page(browser, tmp_path)
-    page.wait_for_function(f"window.settled.length >= 2 && {IDLE}")
-    states = page.evaluate(f"() => {{ window.dispatchEvent(new Event('beforeprint')); return {STATES}; }}")
-    assert states == ["drawn", "drawn", "drawing", "drawing"]
-    page.wait_for_function("window.settled.length === 4")
-    assert page.evaluate(STATES) == ["drawn"] * 4
-    page.close()
-
-
-def test_chart_queue_draws_every_chart_when_print_media_applies(browser, tmp_path):
-    page = _far_page(browser, tmp_path)
-    page.wait_for_function(f"window.settled.length >= 2 && {IDLE}")
-    assert page.evaluate(STATES)[2:] == ["waiting", "waiting"]
-    page.emulate_media(media="print")
-    page.wait_for_function("window.settled.length === 4")
-    assert page.evaluate(STATES) == ["drawn"] * 4
-    page.close()
-
-
-def test_window_print_prints_once_every_chart_is_drawn(browser, tmp_path):
-    """The theme's print button calls window.print(); the browser's print (here a stand-in that
-    records what it would print) runs once the charts are drawn."""
-    page = _far_page(browser, tmp_path, f"window.print = function () {{ window.printed = {STATES}; }};")
-    page.wait_for_function(f"window.settled.length >= 2 && {IDLE}")
-    page.evaluate("window.print()")
-    page.wait_for_function("window.printed !== undefined")
-    assert page.evaluate("window.printed") == ["drawn"] * 4
-    page.close()
-
-
-def test_chart_queue_draws_every_chart_without_intersection_observer(browser, tmp_path):
-    page = _far_page(browser, tmp_path, "delete window.IntersectionObserver;")
-    page.wait_for_function("window.settled.length === 4")
+def test_a_chart_with_controls_is_drawn_with_the_page_without_intersection_observer(browser, tmp_path):
+    page = _queue_page(browser, tmp_path, LIBRARY, controls=(3,), script="delete window.IntersectionObserver;")
+    page.wait_for_function("window.settled.length === 1")
     assert page.evaluate("typeof IntersectionObserver") == "undefined"
-    assert page.evaluate("window.drawn") == ["#c0", "#c1 after a task", "#c2 after a task", "#c3 after a task"]
+    assert page.evaluate(STATES) == ["waiting", "waiting", "waiting", "drawn"]
     page.close()
 
 
-def test_chart_queue_rejects_every_chart_when_the_library_is_missing(browser, tmp_path):
-    page = browser.new_page()
-    page.goto(_queue_page(tmp_path, None))
-    page.wait_for_function("window.settled.length === 3")
-    assert page.evaluate("window.settled") == [f"c{i} the charts' library did not load" for i in range(3)]
-    assert page.evaluate(STATES) == ["failed"] * 3
+def test_a_chart_fails_when_the_library_does_not_load(browser, tmp_path):
+    page = _queue_page(browser, tmp_path, None)
+    _point_at(page, 0, 1)
+    page.wait_for_function("window.settled.length === 2")
+    assert page.evaluate("window.settled") == [f"c{i} the charts' library did not load" for i in (0, 1)]
+    assert page.evaluate(STATES) == ["failed", "failed", "waiting", "waiting"]
     page.close()

@@ -1,12 +1,14 @@
 """The built site in a real browser (Debian's Chromium, headless), with no network.
 
-For every page: each chart holds a rendered SVG or canvas once scrolled to (a chart is drawn as
-it nears the screen), the console has no errors, no request leaves 127.0.0.1, and every internal
-link resolves. The home page's numbers must equal the figures in book/results/metrics.csv. A chart
-far down a page is not drawn until scrolled to, its text is there before, and drawing it moves
-nothing; printing draws every chart, also on a page printed before it was scrolled.
+For every page: each chart shows its drawing made at build time, and is drawn live (a rendered
+SVG) when a reader points at it, the console has no errors, no request leaves 127.0.0.1, and every
+internal link resolves. The home page's numbers must equal the figures in book/results/metrics.csv.
+The charts' library is loaded only when a reader points at a chart, its text is there before, and
+drawing it live moves nothing; a chart with controls is drawn live as it nears the screen; a page
+printed right after loading prints every chart.
 
-As a reader sees it, at 1280 and 390 px on every page: every chart fits (its right edge inside
+As a reader sees it, at 1280 and 390 px on every page: every chart's drawing made at build time
+shows (the phone's on a phone), at the height the live chart takes; every chart fits (its right edge inside
 the viewport, nothing of it hidden by a box that clips or scrolls, nothing drawn outside its own
 SVG), every chart has a label, a description with its newest value, a table view and a download
 link whose CSV holds exactly the rows of the table view; every table has its download; and
@@ -30,6 +32,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from rare_earth_exports.present.render import BUNDLE_NAME
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))  # CI elsewhere may point at Chrome
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -96,15 +99,37 @@ def visit(browser, url: str, width: int = 1280):
     return page, errors, outside
 
 
+# The chart's drawing made at build time has loaded (with the page: a page printed at once prints it).
+PICTURE_LOADED = """img => (img.complete && img.naturalWidth > 0) || new Promise((loaded, failed) => {
+  img.addEventListener('load', () => loaded(true));
+  img.addEventListener('error', () => failed(new Error('the drawing did not load')));
+})"""
+
+
+def show_every_chart(page) -> list[int]:
+    """Scrolls to each chart in turn, as a reader would, and waits until its drawing made at build
+    time has loaded; returns the numbers (from 1) of the charts whose drawing did not load."""
+    charts = page.locator(".book-chart")
+    missing = []
+    for i in range(charts.count()):
+        try:
+            charts.nth(i).scroll_into_view_if_needed()
+            charts.nth(i).locator(".book-chart-static img").evaluate(PICTURE_LOADED)
+        except Exception:
+            missing.append(i + 1)
+    return missing
+
+
 def draw_every_chart(page) -> list[int]:
-    """Scrolls to each chart in turn, as a reader would, and waits until it is drawn; returns the
-    numbers (from 1) of the charts that were not drawn."""
+    """Points at each chart in turn, as a reader would, and waits until it is drawn live; returns
+    the numbers (from 1) of the charts that were not drawn."""
     charts = page.locator(".book-chart")
     undrawn = []
     for i in range(charts.count()):
         try:
-            charts.nth(i).scroll_into_view_if_needed()
-            charts.nth(i).locator("svg.marks, canvas").first.wait_for(state="attached", timeout=10_000)
+            charts.nth(i).hover()
+            charts.nth(i).locator(".book-chart-view svg.marks, .book-chart-view canvas").first.wait_for(
+                state="attached", timeout=10_000)
         except Exception:
             undrawn.append(i + 1)
     return undrawn
@@ -116,7 +141,8 @@ def test_every_page_renders_its_charts_offline(browser, server, site):
     assert "book/index.html" in pages and "book/data.html" in pages
     for rel in pages:
         page, errors, outside = visit(browser, f"{server}/{rel}")
-        problems += [f"{rel}: chart {i} did not render" for i in draw_every_chart(page)]
+        problems += [f"{rel}: chart {i}: its drawing did not load" for i in show_every_chart(page)]
+        problems += [f"{rel}: chart {i} was not drawn live" for i in draw_every_chart(page)]
         problems += [f"{rel}: console error: {e}" for e in errors]
         problems += [f"{rel}: request left 127.0.0.1: {u}" for u in outside]
         page.close()
@@ -127,7 +153,7 @@ def test_charts_render_from_file_urls(browser, site):
     """A reader opening _build/html/index.html from disk, network off."""
     for rel in ("index.html", "book/data.html"):
         page, errors, outside = visit(browser, (site / rel).as_uri())
-        assert page.locator(".book-chart").count() >= 1 and draw_every_chart(page) == [], rel
+        assert page.locator(".book-chart").count() >= 1 and show_every_chart(page) == [] and draw_every_chart(page) == [], rel
         assert errors == [] and outside == [], rel
         page.close()
 
@@ -200,8 +226,7 @@ def test_home_page_answers_in_thirty_seconds(browser, server):
 
     page, errors, _ = visit(browser, f"{server}/book/index.html")
     article = page.locator("article.bd-article")
-    article.locator(".book-chart").first.scroll_into_view_if_needed()
-    article.locator(".book-chart svg.marks, .book-chart canvas").first.wait_for(state="attached", timeout=10_000)
+    assert article.locator(".book-chart-static img").first.evaluate(PICTURE_LOADED)  # the lead chart, without a script
     body = article.inner_text()
     stamp = re.search(r"Data through (\w+ \d{4}) · built (.+?) · next customs release \((\w+ \d{4}) figures\) expected "
                       r"around (\d{1,2} \w+ \d{4})", body)
@@ -216,14 +241,12 @@ def test_home_page_answers_in_thirty_seconds(browser, server):
     assert errors == []
 
 
-# --- charts drawn as they near the screen, and all of them for print ------------------------------
+# --- charts drawn at build time; drawn live when a reader points at them; printed -----------------
 
 LAZY_PAGE = "book/destinations.html"  # the page with the most charts: the last one far below the first screen
 STATES = "[...document.querySelectorAll('.book-chart-view')].map(v => v.dataset.chart)"
-# nothing drawing or waiting its turn (after the page has loaded: the queue has looked at every chart)
-IDLE = f"{STATES}.every(s => s === 'waiting' || s === 'drawn')"
-ALL_DRAWN = f"{STATES}.every(s => s === 'drawn')"
-# What a screen reader needs of a chart, and its box's height
+LIBRARY_LOADS = f"performance.getEntriesByType('resource').filter(e => e.name.includes('{BUNDLE_NAME}')).length"
+# What a screen reader needs of a chart, and the heights of its box and of the view drawn live
 CHART_TEXT = """c => {
   const figure = c.closest('.book-figure'), link = figure.querySelector('a.book-download');
   const description = document.getElementById(c.getAttribute('aria-describedby'));
@@ -231,76 +254,62 @@ CHART_TEXT = """c => {
           description: description ? description.textContent : '',
           rows: figure.querySelectorAll('details.book-figure-table tbody tr').length,
           download: link ? link.getAttribute('href') : null, svg: c.querySelectorAll('svg').length,
-          top: c.getBoundingClientRect().top, height: c.querySelector('.book-chart-view').getBoundingClientRect().height};
+          top: c.getBoundingClientRect().top, box: c.getBoundingClientRect().height,
+          height: c.querySelector('.book-chart-view').getBoundingClientRect().height};
 }"""
 
 
-def test_a_chart_far_down_is_drawn_when_scrolled_to_and_its_text_is_there_before(browser, server):
+def test_a_chart_is_drawn_live_when_pointed_at_and_the_library_loads_only_then(browser, server):
     page, errors, _ = visit(browser, f"{server}/{LAZY_PAGE}", 390)
+    assert set(page.evaluate(STATES)) == {"waiting"} and page.evaluate(LIBRARY_LOADS) == 0
     charts = page.locator(".book-chart")
-    charts.first.scroll_into_view_if_needed()
-    charts.first.locator("svg.marks").wait_for(state="attached", timeout=10_000)
-    page.wait_for_function(IDLE)
     last = charts.last
+    assert last.evaluate(CHART_TEXT)["top"] > 3 * 900  # more than three screens below: far from any margin
+    last.scroll_into_view_if_needed()
+    assert last.locator(".book-chart-static img").evaluate(PICTURE_LOADED)
     before = last.evaluate(CHART_TEXT)
-    assert before["top"] > 3 * 900  # more than three screens below: far from any margin
-    assert page.evaluate(STATES)[-1] == "waiting" and before["svg"] == 0
+    assert before["svg"] == 0 and page.evaluate(LIBRARY_LOADS) == 0  # scrolling to a chart shows its drawing only
     assert before["role"] == "img" and before["label"].strip()
     assert re.search(r"\d", before["description"]) and before["rows"] >= 2 and before["download"].endswith(".csv")
-    assert before["height"] >= 50  # its box already holds the chart's height
-    last.scroll_into_view_if_needed()
-    last.locator("svg.marks").wait_for(state="attached", timeout=10_000)
+    assert before["height"] >= 50 and abs(before["box"] - before["height"]) <= 1  # the drawing holds the chart's height
+    last.hover()
+    last.locator(".book-chart-view svg.marks").wait_for(state="attached", timeout=10_000)
     after = last.evaluate(CHART_TEXT)
-    assert page.evaluate(STATES)[-1] == "drawn" and after["svg"] >= 1
-    assert abs(after["height"] - before["height"]) <= RESERVE_TOLERANCE
+    assert page.evaluate(STATES)[-1] == "drawn" and set(page.evaluate(STATES)[:-1]) == {"waiting"}
+    assert page.evaluate(LIBRARY_LOADS) == 1
+    assert abs(after["box"] - before["box"]) <= RESERVE_TOLERANCE and after["svg"] >= 1
+    assert last.locator(".book-chart-static").is_hidden()  # the live chart in its place
+    charts.first.hover()
+    charts.first.locator(".book-chart-view svg.marks").wait_for(state="attached", timeout=10_000)
+    assert page.evaluate(LIBRARY_LOADS) == 1  # once per page
     page.close()
     assert errors == []
 
 
-def _loaded_with_charts_waiting(browser, server):
+def test_a_chart_with_controls_is_drawn_live_with_them_as_it_nears_the_screen(browser, server):
+    page, errors, _ = visit(browser, f"{server}/book/timeline.html", 1280)
+    controls = page.locator(".book-chart-controls")
+    assert controls.count() >= 1
+    controls.first.scroll_into_view_if_needed()
+    page.wait_for_function(f"{STATES}.every(s => s === 'drawn')")  # not pointed at
+    assert controls.first.locator("input, select").count() >= 1
+    page.close()
+    assert errors == []
+
+
+def test_a_page_printed_right_after_loading_prints_every_chart(browser, server):
+    """Printed to PDF before any chart is scrolled to or drawn live, the page weighs what it weighs
+    once every chart's drawing has been scrolled to and loaded, not what it weighs without them."""
     page, errors, _ = visit(browser, f"{server}/{LAZY_PAGE}", 1280)
-    page.wait_for_function(IDLE)
-    assert "waiting" in page.evaluate(STATES)
-    return page, errors
-
-
-def test_print_media_draws_every_chart(browser, server):
-    page, errors = _loaded_with_charts_waiting(browser, server)
-    page.emulate_media(media="print")
-    page.wait_for_function(ALL_DRAWN, timeout=20_000)
-    assert page.locator(".book-chart svg.marks").count() == page.locator(".book-chart").count()
-    page.close()
-    assert errors == []
-
-
-def test_beforeprint_draws_every_chart_before_the_page_is_laid_out_for_print(browser, server):
-    """The browser lays the page out for print once the beforeprint handlers and their microtasks
-    have run: every chart must be drawn by then, without waiting for a task."""
-    page, errors = _loaded_with_charts_waiting(browser, server)
-    states = page.evaluate(f"""async () => {{
-      window.dispatchEvent(new Event('beforeprint'));
-      for (let i = 0; i < 100000 && !({ALL_DRAWN}); i++) await Promise.resolve();  // microtasks only
-      return {STATES};
-    }}""")
-    assert set(states) == {"drawn"}, states
-    page.close()
-    assert errors == []
-
-
-def test_a_page_printed_before_it_is_scrolled_prints_every_chart(browser, server):
-    """Printed to PDF right after loading, the page weighs what it weighs once every chart has been
-    scrolled to and drawn, not what it weighs without its charts."""
-    page, errors = _loaded_with_charts_waiting(browser, server)
     printed = len(page.pdf())
     page.close()
     page, _, _ = visit(browser, f"{server}/{LAZY_PAGE}", 1280)
-    assert draw_every_chart(page) == []
+    assert show_every_chart(page) == []
     scrolled = len(page.pdf())
     page.close()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.route("**/vega-bundle.js*", lambda route: route.abort())
+    page.route("**/_images/charts/*", lambda route: route.abort())
     page.goto(f"{server}/{LAZY_PAGE}", wait_until="load")
-    page.wait_for_function(f"{STATES}.every(s => s === 'failed')")
     without = len(page.pdf())
     page.close()
     assert scrolled > 1.2 * without  # the charts are a fifth of the document at least
@@ -359,6 +368,18 @@ MEASURE = """() => {
 }"""
 
 
+# Each chart's drawing made at build time, as shown before it is drawn live.
+PICTURES = """() => [...document.querySelectorAll('.book-chart')].map(c => {
+  const img = c.querySelector('.book-chart-static img'), source = c.querySelector('.book-chart-static source');
+  const r = img ? img.getBoundingClientRect() : null, view = c.querySelector('.book-chart-view');
+  return {label: c.getAttribute('aria-label') || '', loaded: !!img && img.complete && img.naturalWidth > 0,
+          narrow: !!img && !!source && img.currentSrc === new URL(source.getAttribute('srcset'), document.baseURI).href,
+          left: r ? r.left : null, right: r ? r.right : null, height: r ? r.height : 0,
+          box: c.getBoundingClientRect().height, reserved: view ? parseFloat(view.style.minHeight) || 0 : 0,
+          live: !!view && view.dataset.chart === 'drawn'};
+})"""
+
+
 @pytest.fixture(scope="module")
 def readers_view(browser, server, site):
     """Every page at both widths: the measurements above, axe-core's violations, a screenshot."""
@@ -370,15 +391,45 @@ def readers_view(browser, server, site):
     for width in WIDTHS:
         for rel in site_pages(site):
             page, errors, _ = visit(browser, f"{server}/{rel}", width)
+            show_every_chart(page)  # one whose drawing did not load is reported by the checks below
+            pictures = page.evaluate(PICTURES)
+            # what a reader sees before pointing at a chart
+            page.screenshot(path=str(SCREENSHOTS / f"{rel.replace('/', '_').removesuffix('.html')}-{width}.png"), full_page=True)
             draw_every_chart(page)  # one not drawn is reported by the checks below
             page.wait_for_timeout(200)  # a resize re-layout settles
             measured = page.evaluate(MEASURE)
+            measured["pictures"] = pictures
             measured["violations"] = [v for v in axe.run(page).response["violations"] if v["impact"] in SERIOUS]
             measured["errors"] = errors
-            page.screenshot(path=str(SCREENSHOTS / f"{rel.replace('/', '_').removesuffix('.html')}-{width}.png"), full_page=True)
             page.close()
             seen[(rel, width)] = measured
     return seen
+
+
+def test_every_chart_shows_its_drawing_before_it_is_drawn_live(readers_view):
+    """Before any script draws it: the drawing made at build time, the phone's on a phone, inside
+    the viewport, at the height the live chart will take (a small multiple's box may be taller:
+    as tall as the tallest panel of its row). A chart with controls, already drawn live as it came
+    near the screen, only needs its drawing loaded (for a reader without scripts)."""
+    problems, checked = [], 0
+    for (rel, width), m in readers_view.items():
+        for i, c in enumerate(m["pictures"], start=1):
+            where = f"{rel} at {width} px, chart {i} ({c['label']})"
+            checked += 1
+            if not c["loaded"]:
+                problems.append(f"{where}: its drawing did not load")
+                continue
+            if c["live"]:
+                continue
+            if c["narrow"] != (width < 500):
+                problems.append(f"{where}: shows the drawing for a {'wide' if width < 500 else 'narrow'} screen")
+            if c["right"] > m["viewport"] + 0.5 or c["left"] < -0.5:
+                problems.append(f"{where}: spans {c['left']:.0f} to {c['right']:.0f} px, the viewport is {m['viewport']} px")
+            if abs(c["height"] - c["reserved"]) > 1 or c["box"] < c["reserved"] - 1:
+                problems.append(f"{where}: drawing {c['height']:.0f} px high in a box {c['box']:.0f} px high, "
+                                f"the live chart takes {c['reserved']:.0f} px")
+    assert problems == []
+    assert checked >= 2 * 30, f"only {checked} charts checked"
 
 
 def test_every_chart_fits_its_column_at_both_widths(readers_view):
@@ -403,13 +454,13 @@ def test_every_chart_fits_its_column_at_both_widths(readers_view):
     assert checked >= 2 * 30, f"only {checked} charts checked"
 
 
-# vl-convert, which measures a chart's height at build time, and the browser measure text apart:
+# vl-convert, which draws a chart at build time, and the browser measure text apart:
 # where an axis has labels to spare, one may hide a label the other shows (flow's yttrium panel: 5 px).
 RESERVE_TOLERANCE = 8  # px
 
 
 def test_every_chart_is_drawn_at_the_height_reserved_for_it(readers_view):
-    """Drawing a chart (as it nears the screen) moves nothing: its box had the chart's height."""
+    """Drawing a chart live (when pointed at) moves nothing: its box had the chart's height."""
     problems, checked = [], 0
     for (rel, width), m in readers_view.items():
         for i, c in enumerate(m["charts"], start=1):

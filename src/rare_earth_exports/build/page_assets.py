@@ -1,22 +1,18 @@
 """A Sphinx extension: each page loads only the scripts it uses, and the theme's icons cost no script.
 
-- **Charts' library where a chart is, without holding up the text.** The scripts in
-  `book_chart_js_files` (the Vega bundle, 900 kB) are added to a page only when its body calls
-  `vegaEmbed` (`present.render.chart_markup`), read from the page itself, so a new or removed
-  chart needs no list kept by hand. They load deferred: the page is drawn while they download, and
-  a small inline script queues each chart's `vegaEmbed` call until they have run (as the page
-  finishes loading, before `DOMContentLoaded`), from http and from `file://` alike.
-- **A chart is drawn when it nears the screen.** Drawing is most of a chart page's main-thread
-  time, so each chart is drawn when it comes within a screen's height of the viewport
-  (IntersectionObserver), one chart per task, in page order; without IntersectionObserver, every
-  chart is drawn as the page loads. Before the page is printed (`beforeprint`, the print media
-  query, or `window.print()`, which the theme's print button calls) every chart not yet drawn is
-  drawn. The box a chart is drawn into keeps the chart's height from the start (`min-height`,
-  measured at build time by drawing the chart with vl-convert: a chart's height does not depend
-  on its width), so drawing it moves nothing. What a screen reader needs (the chart's label, its
-  description, the table view, the download link) is in the page's HTML whether or not the chart
-  has been drawn; the state of each chart is in its view's `data-chart` attribute (waiting,
-  queued, drawing, drawn, failed).
+- **Every chart drawn before the page is sent; the charts' library only when a reader reaches for
+  it.** At build time each chart is drawn as an SVG picture by vl-convert, at a phone's and at a
+  wide screen's column width (`draw_in_advance`), so the page shows its charts with its text,
+  without script, from `file://`, and in print. The library (`book_chart_library`, the Vega
+  bundle, 900 kB) is not loaded with the page: a small inline script queues each chart's
+  `vegaEmbed` call (`present.render.chart_markup`), and a chart is drawn live (tooltips, filters)
+  when a reader points at it or touches it, or, if it has controls, when it nears the screen; the
+  library is loaded then, once. The live chart takes the picture's place at the same height (the
+  view's `min-height`), so nothing moves. What a screen reader needs (the chart's label, its
+  description, the table view, the download link) is in the page's HTML; the state of each chart
+  is in its view's `data-chart` attribute (waiting, queued, drawing, drawn, failed). A page
+  without a chart loads neither (read from the page itself, so a new or removed chart needs no
+  list kept by hand).
 - **No script for a feature the page does not use.** Copy buttons (sphinx-copybutton: code blocks),
   toggle buttons (sphinx-togglebutton) and tab sets (sphinx-design) each load a script on every
   page; it is kept only where the page's body has what it acts on (`ON_DEMAND`).
@@ -31,11 +27,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 import re
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 from sphinx.application import Sphinx
@@ -44,6 +46,7 @@ from sphinx.errors import ExtensionError
 # What a chart's markup calls: a page whose body contains it has a chart.
 CHART_CALL = "vegaEmbed("
 ICONS_CSS = "book-icons.css"
+CHARTS_DIR = "_images/charts"  # the charts drawn at build time, in the site
 # Font Awesome's class names: the styles (and which pack draws them), then the icon's name.
 STYLES = {"fa": "fas", "fas": "fas", "fa-solid": "fas", "far": "far", "fa-regular": "far",
           "fab": "fab", "fa-brands": "fab"}
@@ -65,14 +68,15 @@ ON_DEMAND = {
     "togglebutton.js": re.compile(r'class="(?:[^"]*\s)?(?:toggle|dropdown)(?:\s[^"]*)?"'),  # .toggle, .admonition.dropdown
     "design-tabs.js": re.compile(r'class="(?:[^"]*\s)?sd-tab-set(?:\s[^"]*)?"'),  # sphinx-design tab sets
 }
-# Queues the charts' `vegaEmbed` calls (inline scripts in the body) until the deferred library has
-# run. Then each chart is drawn when it comes within ROOT_MARGIN of the viewport, one per task, in
-# page order, so the page answers taps between charts; before printing, every chart at once (the
-# library draws a chart in microtasks, which run before the page is laid out for print). Each
-# call's promise settles as the library's would.
+# Each chart's `vegaEmbed` call (an inline script in the body) is queued: the charts' library is
+# loaded only when a chart is first drawn live. A chart is drawn live when a reader points at it or
+# touches it (its tooltips), or, if it has controls (a filter), when it comes within ROOT_MARGIN of
+# the viewport; one chart per task, in page order, so the page answers taps between charts. Until
+# then the page shows the chart as drawn at build time (`draw_in_advance`). Each call's promise
+# settles as the library's would. LIBRARY is the library's address, relative to the page.
 ROOT_MARGIN = "100% 0px"
 CHART_QUEUE = """(function () {
-  var charts = [];
+  var charts = [], loading = null, embed = null, observer = null, queue = [], busy = false;
   var mark = function (chart, state) { if (chart.view) chart.view.setAttribute("data-chart", state); };
   var wait = function (selector) {
     var args = arguments;
@@ -84,99 +88,178 @@ CHART_QUEUE = """(function () {
     });
   };
   window.vegaEmbed = wait;
+  var library = function () {  // loaded once, when the first chart is drawn live
+    if (!loading) loading = new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      var failed = function () { reject(new Error("the charts' library did not load")); };
+      script.onload = function () { embed = window.vegaEmbed; if (embed === wait) failed(); else resolve(); };
+      script.onerror = failed;
+      script.src = LIBRARY;
+      document.head.appendChild(script);
+    });
+    return loading;
+  };
+  var draw = function (chart) {  // once; settles when the chart is drawn or has failed
+    if (!chart.drawing) {
+      if (observer && chart.view) observer.unobserve(chart.view);
+      mark(chart, "drawing");
+      chart.drawing = library().then(function () { return embed.apply(window, chart.args); }).then(
+        function (result) { mark(chart, "drawn"); chart.resolve(result); },
+        function (error) { mark(chart, "failed"); chart.reject(error); });
+    }
+    return chart.drawing;
+  };
+  var next = function () {  // the first chart asked for, then a new task for the one after
+    while (queue.length && queue[0].drawing) queue.shift();
+    if (busy || !queue.length) return;
+    busy = true;
+    draw(queue.shift()).then(function () { setTimeout(function () { busy = false; next(); }, 0); });
+  };
+  var ask = function (chart) {
+    if (chart.asked || chart.drawing) return;
+    chart.asked = true;
+    mark(chart, "queued");
+    queue.push(chart);
+    queue.sort(function (a, b) { return a.index - b.index; });
+    next();
+  };
   document.addEventListener("DOMContentLoaded", function () {
-    var embed = window.vegaEmbed;
-    if (embed === wait) {
-      charts.forEach(function (c) { mark(c, "failed"); c.reject(new Error("the charts' library did not load")); });
-      return;
+    var controlled = charts.filter(function (c) { return c.args[2] && c.args[2].bind; });
+    if (controlled.length && "IntersectionObserver" in window) {
+      observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (!entry.isIntersecting) return;
+          charts.forEach(function (chart) { if (chart.view === entry.target) ask(chart); });
+        });
+      }, {rootMargin: "ROOT_MARGIN"});
     }
-    var observer = null, queue = [], busy = false;
-    var draw = function (chart) {  // now, once; settles when the chart is drawn or has failed
-      if (!chart.drawing) {
-        if (observer && chart.view) observer.unobserve(chart.view);
-        mark(chart, "drawing");
-        chart.drawing = embed.apply(window, chart.args).then(
-          function (result) { mark(chart, "drawn"); chart.resolve(result); },
-          function (error) { mark(chart, "failed"); chart.reject(error); });
-      }
-      return chart.drawing;
-    };
-    var next = function () {  // the first chart asked for, then a new task for the one after
-      while (queue.length && queue[0].drawing) queue.shift();
-      if (busy || !queue.length) return;
-      busy = true;
-      draw(queue.shift()).then(function () { setTimeout(function () { busy = false; next(); }, 0); });
-    };
-    var ask = function (chart) {
-      if (chart.asked || chart.drawing) return;
-      chart.asked = true;
-      mark(chart, "queued");
-      queue.push(chart);
-      queue.sort(function (a, b) { return a.index - b.index; });
-      next();
-    };
-    var drawAll = function () { return Promise.all(charts.map(draw)); };
-    window.addEventListener("beforeprint", drawAll);
-    var printing = window.matchMedia ? window.matchMedia("print") : null;
-    var onPrint = function (event) { if (event.matches) drawAll(); };
-    if (printing && printing.addEventListener) printing.addEventListener("change", onPrint);
-    else if (printing && printing.addListener) printing.addListener(onPrint);
-    var print = window.print;
-    // a script's print() (the theme's print button) fires beforeprint with the script still
-    // running, so the charts' microtasks would wait until after printing: draw them first
-    window.print = function () { drawAll().then(function () { print.call(window); }); };
-    if (!("IntersectionObserver" in window)) {
-      charts.forEach(ask);
-      return;
-    }
-    observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (!entry.isIntersecting) return;
-        charts.forEach(function (chart) { if (chart.view === entry.target) ask(chart); });
-      });
-    }, {rootMargin: "ROOT_MARGIN"});
-    charts.forEach(function (chart) { if (chart.view) observer.observe(chart.view); else ask(chart); });
+    charts.forEach(function (chart) {
+      var box = chart.view && (chart.view.closest(".book-chart") || chart.view);
+      if (controlled.indexOf(chart) >= 0 && !(box && observer)) return ask(chart);
+      if (controlled.indexOf(chart) >= 0) observer.observe(chart.view);
+      if (!box) return;
+      var now = function () { ask(chart); };
+      ["pointerover", "touchstart"].forEach(function (type) { box.addEventListener(type, now, {once: true, passive: true}); });
+    });
   });
 })();""".replace("ROOT_MARGIN", ROOT_MARGIN)
 
-# The box a chart is drawn into, as `present.render.chart_markup` writes it (its id, then its style).
-_CHART_VIEW = re.compile(r'<div id="([^"]+)" class="book-chart-view"[^>]*? style="([^"]*)">')
+# A chart as `present.render.chart_markup` writes it: its view (id, style), empty until drawn live.
+_CHART_VIEW = re.compile(r'(<div id="([^"]+)" class="book-chart-view"[^>]*? style="([^"]*)">)</div>')
+# Small multiples: a grid's charts, up to the end of its last chart's script (`present.figure.markup`).
+_GRID = re.compile(r'<div class="book-figure-charts book-grid">.*?</script>\n</div>', re.S)
 _SCHEMA_VERSION = re.compile(r"/vega-lite/v(\d+)\.(\d+)")
-MEASURE_WIDTH = 600  # a chart's height does not depend on its width: any width will do
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
+
+
+@dataclass(frozen=True)
+class Widths:
+    """The widths a chart is drawn at in advance: its column on a phone, and on a wide screen."""
+
+    narrow: int
+    wide: int
+
+
+# The column at 390 px (a phone) and at 1280 px (a laptop); a small multiple of a grid, three to a
+# row at 1280 px. A chart shown in a column of another width is scaled to fit, never cut.
+CHART_WIDTHS = Widths(narrow=342, wide=672)
+PANEL_WIDTHS = Widths(narrow=342, wide=211)
+NARROW_SCREEN = "(max-width: 499.98px)"  # the narrow drawing below this viewport width
 
 
 @lru_cache(maxsize=None)
-def chart_height(spec_json: str) -> int:
-    """The height in pixels of what the library draws for this Vega-Lite spec: vl-convert lays the
-    chart out (its scenegraph, the SVG's size without the SVG) with the spec's Vega-Lite version;
-    data from a URL is refused, so nothing is downloaded."""
+def drawn_svg(spec_json: str, width: int) -> str:
+    """The chart as the library draws it, `width` px wide (a `"container"` width), as an SVG: drawn
+    by vl-convert with the spec's Vega-Lite version; data from a URL is refused, so nothing is
+    downloaded."""
     import vl_convert
 
     spec = json.loads(spec_json)
     if spec.get("width") == "container":
-        spec["width"] = MEASURE_WIDTH
+        spec["width"] = width
     version = _SCHEMA_VERSION.search(spec.get("$schema", ""))
-    scene = vl_convert.vegalite_to_scenegraph(spec, vl_version=f"{version[1]}.{version[2]}" if version else None,
-                                              allowed_base_urls=[])
-    return math.ceil(scene["height"])
+    return vl_convert.vegalite_to_svg(spec, vl_version=f"{version[1]}.{version[2]}" if version else None,
+                                      allowed_base_urls=[])
 
 
-def reserve_heights(body: str, page: str) -> str:
-    """Each chart's view with its drawn height as `min-height`, so drawing it later moves nothing."""
-    def reserve(view: re.Match) -> str:
-        element_id, style = view[1], view[2]
+def svg_height(svg: str) -> int:
+    size = _SVG_SIZE.search(svg)
+    if size is None:
+        raise ValueError("the drawing has no width and height")
+    return math.ceil(float(size[2]))
+
+
+def draw_in_advance(body: str, page: str, write: Callable[[str], str]) -> str:
+    """Each chart drawn at build time, shown until (and unless) it is drawn live: a `<picture>` of
+    its SVG at a phone's and a wide screen's width, after its view; the view reserves the chart's
+    height (`min-height`), so drawing it live moves nothing. `write(svg)` stores a drawing and
+    returns its address from the page. The drawings of a page are made on every core."""
+    grids = [m.span() for m in _GRID.finditer(body)]
+    charts = []  # (the view's match, its spec as JSON, the widths it is drawn at)
+    for view in _CHART_VIEW.finditer(body):
+        element_id = view[2]
         call = body.find(f'{CHART_CALL}"#{element_id}", ')
         if call < 0:
             raise ExtensionError(f"{page}: no {CHART_CALL}\"#{element_id}\", ...) for the chart view {element_id!r}")
         try:
             spec, _ = json.JSONDecoder().raw_decode(body, call + len(f'{CHART_CALL}"#{element_id}", '))
-            height = chart_height(json.dumps(spec, sort_keys=True))
-        except ValueError as exc:  # JSON that does not parse, or a spec vl-convert cannot draw
-            why = " ".join(line.strip() for line in str(exc).splitlines() if not line.strip().startswith("at "))  # no JS stack
-            raise ExtensionError(f"{page}: chart {element_id!r}: could not measure its height: {why}") from exc
-        return view[0].replace(f'style="{style}"', f'style="{style};min-height:{height}px"')
+        except ValueError as exc:
+            raise ExtensionError(f"{page}: chart {element_id!r}: its spec is not JSON: {exc}") from exc
+        widths = PANEL_WIDTHS if any(a <= view.start() < b for a, b in grids) else CHART_WIDTHS
+        charts.append((view, json.dumps(spec, sort_keys=True), widths))
+    if not charts:
+        return body
 
-    return _CHART_VIEW.sub(reserve, body)
+    def drawings(chart) -> tuple[str, str, int]:
+        view, spec_json, widths = chart
+        try:
+            narrow, wide = drawn_svg(spec_json, widths.narrow), drawn_svg(spec_json, widths.wide)
+            return narrow, wide, svg_height(wide)
+        except ValueError as exc:  # a spec vl-convert cannot draw
+            why = " ".join(line.strip() for line in str(exc).splitlines() if not line.strip().startswith("at "))  # no JS stack
+            raise ExtensionError(f"{page}: chart {view[2]!r}: could not draw it: {why}") from exc
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # vl-convert lets go of the GIL
+        drawn = list(pool.map(drawings, charts))
+    # Not loaded lazily: a page printed before it is scrolled through prints every chart.
+    parts, last = [], 0
+    for (view, _, widths), (narrow, wide, height) in zip(charts, drawn):
+        opening, style = view[1], view[3]
+        parts += [body[last:view.start()], opening.replace(f'style="{style}"', f'style="{style};min-height:{height}px"'),
+                  f'</div><picture class="book-chart-static"><source media="{NARROW_SCREEN}" srcset="{write(narrow)}">'
+                  f'<img src="{write(wide)}" alt="" width="{widths.wide}" height="{height}" style="height:{height}px" '
+                  'decoding="async"></picture>']
+        last = view.end()
+    return "".join(parts) + body[last:]
+
+
+def chart_writer(outdir: Path, href: Callable[[str], str]) -> Callable[[str], str]:
+    """Stores each drawing once, named by its content (two builds write the same names)."""
+    def write(svg: str) -> str:
+        name = f"{CHARTS_DIR}/{hashlib.sha256(svg.encode('utf-8')).hexdigest()[:16]}.svg"
+        target = outdir / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(svg, encoding="utf-8")
+        return href(name)
+
+    return write
+
+
+@lru_cache(maxsize=None)
+def _checksum(path: Path, mtime_ns: int) -> str:
+    return f"{zlib.crc32(path.read_bytes()):08x}"
+
+
+def library_href(app: Sphinx, pathto: Callable) -> str:
+    """The charts' library from this page, with its checksum (as Sphinx marks its own scripts), so a
+    browser never draws with a stale copy."""
+    name = app.config.book_chart_library
+    for folder in app.config.html_static_path:
+        path = Path(app.confdir, folder, name)
+        if path.is_file():
+            return f"{pathto('_static/' + name, 1)}?v={_checksum(path, path.stat().st_mtime_ns)}"
+    raise ExtensionError(f"book_chart_library: no {name} in html_static_path ({', '.join(app.config.html_static_path)})")
 
 
 def fontawesome_script() -> Path:
@@ -276,10 +359,10 @@ def page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
     needs = [ON_DEMAND.get(Path(str(js.filename)).name) for js in context["script_files"]]
     context["script_files"][:] = [js for js, need in zip(context["script_files"], needs) if need is None or need.search(body)]
     if CHART_CALL in body:
-        context["body"] = reserve_heights(body, pagename)
-        app.add_js_file(None, body=CHART_QUEUE)  # during html-page-context: this page only
-        for filename in app.config.book_chart_js_files:
-            app.add_js_file(filename, loading_method="defer")
+        pathto = context["pathto"]
+        context["body"] = draw_in_advance(body, pagename, chart_writer(Path(app.outdir), lambda name: pathto(name, 1)))
+        queue = CHART_QUEUE.replace("LIBRARY", json.dumps(library_href(app, pathto)), 1)
+        app.add_js_file(None, body=queue)  # during html-page-context: this page only
 
 
 def check_icons(app: Sphinx, exception: Exception | None) -> None:
@@ -304,7 +387,7 @@ def check_icons(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("book_chart_js_files", [], "html", types=[list])
+    app.add_config_value("book_chart_library", "", "html", types=[str])
     app.add_config_value("book_icons", [], "html", types=[list])
     app.add_css_file(ICONS_CSS)
     app.connect("builder-inited", write_icons_css)
