@@ -17,6 +17,7 @@ from pathlib import Path
 from rare_earth_exports.build import weight
 
 EMBED = re.compile(r'vegaEmbed\("#([^"]+)",\s*')
+DRAWING = re.compile(r'(?:src|srcset)="([^"]*_images/charts/[0-9a-f]+\.svg)"')  # a chart drawn at build time
 DATUM = re.compile(r"datum(?:\.([A-Za-z_]\w*)|\[['\"]([^'\"]+)['\"]\])")
 FIELD_KEYS = {"field", "fields", "groupby", "fold", "key", "lookup", "on"}
 
@@ -40,6 +41,8 @@ class PageWeight:
     js_gzip_bytes: int  # the same scripts compressed, as a web server would send them
     js_budget: int      # gzipped bytes the page may load (more with charts)
     loads_vega: bool
+    js_at_load_gzip_bytes: int = 0  # without the Vega bundle, which loads when a reader points at a chart
+    drawings_gzip_bytes: int = 0    # the charts drawn at build time (SVG), both widths, gzipped
     external_scripts: list[str] = field(default_factory=list)
     scripts: dict[str, int] = field(default_factory=dict)  # local script file -> bytes
     charts: list[Chart] = field(default_factory=list)
@@ -97,6 +100,9 @@ def page_weights(site: Path) -> list[PageWeight]:
         text = path.read_text(encoding="utf-8")
         js = weight.page_scripts(site, path)
         files = {s.source: s.raw_bytes for s in js.scripts if s.source != "inline"}
+        drawings = {(path.parent / ref).resolve() for ref in DRAWING.findall(text)}
         pages.append(PageWeight(js.page, len(text.encode("utf-8")), sum(files.values()), js.inline_bytes,
-                                js.gzip_bytes, js.budget, js.loads_vega, js.external, files, charts_of(text)))
+                                js.gzip_bytes, js.budget, js.loads_vega, js.at_load_gzip_bytes,
+                                sum(weight.gzip_size(d.read_bytes()) for d in sorted(drawings)),
+                                js.external, files, charts_of(text)))
     return pages

@@ -234,13 +234,14 @@ def report(args, info: dict, load_before, load_after, builds: dict | None, extra
     if site:
         pages = [p for p in site if p.html_bytes > 1000]
         lines += ["## Page weight (built site)", "",
-                  "| page | HTML kB | JS kB (files + inline) | JS kB gzip | JS budget kB gzip | Vega | charts | chart specs kB | embedded rows | unused columns (kB) |",
-                  "|---|---:|---:|---:|---:|---|---:|---:|---:|---|"]
+                  "| page | HTML kB | JS kB (files + inline) | JS kB gzip | JS budget kB gzip | JS kB gzip with the page | Vega | charts | drawings kB gzip | chart specs kB | embedded rows | unused columns (kB) |",
+                  "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|"]
         for p in sorted(pages, key=lambda p: -p.html_bytes):
             unused = "; ".join(f"{', '.join(c.unused)} ({c.unused_bytes / 1e3:.1f})" for c in p.charts if c.unused) or "none"
             lines.append(f"| {p.page} | {p.html_bytes / 1e3:.1f} | {p.js_bytes / 1e3:.1f} | {p.js_gzip_bytes / 1e3:.1f} | "
-                         f"{p.js_budget / 1e3:.0f} | {'yes' if p.loads_vega else 'no'} | "
-                         f"{len(p.charts)} | {p.chart_bytes / 1e3:.1f} | {sum(c.rows for c in p.charts):,} | {unused} |")
+                         f"{p.js_budget / 1e3:.0f} | {p.js_at_load_gzip_bytes / 1e3:.1f} | "
+                         f"{'on demand' if p.loads_vega else 'no'} | "
+                         f"{len(p.charts)} | {p.drawings_gzip_bytes / 1e3:.1f} | {p.chart_bytes / 1e3:.1f} | {sum(c.rows for c in p.charts):,} | {unused} |")
         largest = max(pages, key=lambda p: p.html_bytes)
         waste = [(p.page, c) for p in pages for c in p.charts if c.unused]
         lines += ["", f"- largest page: {largest.page}, {largest.html_bytes / 1e3:.1f} kB of HTML"]

@@ -1,5 +1,7 @@
 """What a page makes a reader download: the JavaScript budgets (200 kB gzipped without a chart,
-500 kB with), the Vega bundle only where a chart is, and the theme's icons without Font Awesome.
+500 kB with, counting the Vega bundle a chart page loads when a reader points at a chart), the
+bundle only where a chart is and never with the page, charts drawn at build time, and the theme's
+icons without Font Awesome.
 
 The budgets are checked on the site `rebook build` writes (no Lighthouse needed: `make bench`
 measures the pages in a browser); the extension's rules on a small Sphinx project built here.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +42,9 @@ def test_every_page_meets_its_javascript_budget(site):
     for page in pages:
         assert page.loads_vega == page.has_charts, page.page
         assert page.gzip_bytes <= page.budget, page.page
+        # with the page itself, a chart page loads what a page without charts may
+        assert page.at_load_gzip_bytes <= weight.BUDGET_NO_CHARTS, page.page
+        assert all(s.on_demand == (Path(s.source).name == BUNDLE_NAME) for s in page.scripts), page.page
 
 
 def test_no_page_loads_font_awesome_or_the_search_index_outside_search(site):
@@ -82,13 +88,17 @@ def test_budget_problems_name_each_page_over_budget_or_loading_vega_without_a_ch
         "heavy.html": '<script src="_static/big.js"></script>',
         "vega-no-chart.html": f'<script src="_static/{BUNDLE_NAME}"></script>',
         "chart-no-vega.html": CHART,
-        "chart.html": f'<script defer src="_static/{BUNDLE_NAME}"></script>' + CHART,
+        "chart.html": f'<script>script.src = "_static/{BUNDLE_NAME}?v=0a1b2c3d";</script>' + CHART,  # on demand
         "chart-heavy.html": f'<script src="_static/{BUNDLE_NAME}"></script><script src="_static/huge.js"></script>' + CHART,
         "missing.html": '<script src="_static/gone.js"></script>',
         "cdn.html": '<script src="https://cdn.example.org/vega.js"></script>',
     }, {"small.js": 1_000, "big.js": 201_000, "huge.js": 501_000, BUNDLE_NAME: 1_000})
     problems = weight.budget_problems(site)
     assert len(problems) == 6, problems
+    on_demand = weight.page_scripts(site, site / "chart.html")
+    assert on_demand.loads_vega and [(s.source, s.on_demand) for s in on_demand.scripts] == [
+        (f"_static/{BUNDLE_NAME}", True), ("inline", False), ("inline", False)]
+    assert on_demand.gzip_bytes - on_demand.at_load_gzip_bytes == on_demand.scripts[0].gzip_bytes
     assert any(p.startswith("heavy.html: 201.") and "over the 200 kB budget of a page without charts" in p
                and "_static/big.js" in p for p in problems)
     assert any(p.startswith("chart-heavy.html: 502.") and "over the 500 kB budget of a page with charts" in p for p in problems)
@@ -134,7 +144,7 @@ def sphinx_build(tmp_path: Path, icons: list[str], extra_page: str = "") -> subp
     (src / "conf.py").write_text(
         "extensions = ['sphinx_copybutton', 'rare_earth_exports.build.page_assets']\n"
         "html_static_path = ['_static']\n"
-        f"book_chart_js_files = [{BUNDLE_NAME!r}]\n"
+        f"book_chart_library = {BUNDLE_NAME!r}\n"
         f"book_icons = {icons!r}\n")
     for name, text in PAGES.items():
         (src / f"{name}.rst").write_text(text + (extra_page if name == "icons" else ""))
@@ -143,15 +153,22 @@ def sphinx_build(tmp_path: Path, icons: list[str], extra_page: str = "") -> subp
                           capture_output=True, text=True, env=env)
 
 
-def test_only_chart_pages_load_vega_deferred_after_the_queue_and_only_code_pages_copy_buttons(tmp_path):
+def test_chart_pages_show_charts_drawn_in_advance_and_load_vega_on_demand_and_only_code_pages_copy_buttons(tmp_path):
     proc = sphinx_build(tmp_path, ["solid bars"])
     assert proc.returncode == 0, proc.stderr
     out = tmp_path / "out"
     html = {name: (out / f"{name}.html").read_text(encoding="utf-8") for name in PAGES}
-    assert f'<script defer="defer" src="_static/{BUNDLE_NAME}' in html["chart"]
-    queue = html["chart"].index("window.vegaEmbed = wait")
-    assert queue < html["chart"].index(f"_static/{BUNDLE_NAME}") < html["chart"].index('vegaEmbed("#c"')
-    assert 'class="book-chart-view" aria-hidden="true" style="display:block;width:100%;min-height:120px"' in html["chart"]
+    chart = html["chart"]
+    assert f'<script src="_static/{BUNDLE_NAME}' not in chart and f'src="_static/{BUNDLE_NAME}' not in chart
+    assert re.search(rf'script\.src = "_static/{re.escape(BUNDLE_NAME)}\?v=[0-9a-f]{{8}}";', chart)  # loaded by the queue
+    assert chart.index("window.vegaEmbed = wait") < chart.index('vegaEmbed("#c"')
+    view = 'class="book-chart-view" aria-hidden="true" style="display:block;width:100%;min-height:120px"></div>'
+    picture = re.search(view + r'<picture class="book-chart-static"><source media="\(max-width: 499.98px\)" '
+                        r'srcset="(_images/charts/[0-9a-f]{16}\.svg)"><img src="(_images/charts/[0-9a-f]{16}\.svg)" alt="" '
+                        r'width="672" height="120" style="height:120px" decoding="async"></picture>', chart)
+    assert picture, chart[chart.index("book-chart-view") - 200:][:900]
+    for name, width in zip(picture.groups(), (342, 672)):
+        assert re.match(rf'<svg[^>]*width="{width}" height="120"', (out / name).read_text(encoding="utf-8")), name
     for name in ("index", "code", "icons"):
         assert BUNDLE_NAME not in html[name] and "window.vegaEmbed" not in html[name], name
     assert "copybutton.js" in html["code"] and "clipboard.min.js" in html["code"]
@@ -162,23 +179,46 @@ def test_only_chart_pages_load_vega_deferred_after_the_queue_and_only_code_pages
     assert "fa-list" not in css  # only the icons asked for
 
 
-def test_each_chart_view_reserves_the_height_its_chart_is_drawn_at():
+class Drawings(dict):
+    """A stand-in for the site's folder: each drawing stored, under the address returned."""
+
+    def __call__(self, svg: str) -> str:
+        return self.setdefault(svg, f"charts/{len(self)}.svg")
+
+
+def test_each_chart_is_drawn_in_advance_at_both_widths_and_its_view_reserves_its_height():
     body = chart_markup(box_spec(120), "a", "A", "d") + "<p>text</p>" + chart_markup(box_spec(260), "b", "B", "d")
-    reserved = page_assets.reserve_heights(body, "page")
-    assert reserved == body.replace('width:100%"></div></div>', 'width:100%;min-height:120px"></div></div>', 1) \
-                           .replace('width:100%"></div></div>', 'width:100%;min-height:260px"></div></div>', 1)
-    assert page_assets.reserve_heights("<p>no chart</p>", "page") == "<p>no chart</p>"
+    drawings = Drawings()
+    drawn = page_assets.draw_in_advance(body, "page", drawings)
+    assert drawn.count('<picture class="book-chart-static">') == 2 and len(drawings) == 4
+    sizes = [re.search(r'<svg[^>]*width="(\d+)" height="(\d+)"', svg).groups() for svg in drawings]
+    assert sizes == [("342", "120"), ("672", "120"), ("342", "260"), ("672", "260")]
+    assert 'width:100%;min-height:120px"></div><picture class="book-chart-static"><source media="(max-width: 499.98px)" ' \
+           'srcset="charts/0.svg"><img src="charts/1.svg" alt="" width="672" height="120" style="height:120px"' in drawn
+    assert 'width:100%;min-height:260px"></div><picture' in drawn and 'src="charts/3.svg"' in drawn
+    assert drawn.replace("</p>", "").count("</div>") == body.replace("</p>", "").count("</div>")  # no box left open
+    assert page_assets.draw_in_advance("<p>no chart</p>", "page", drawings) == "<p>no chart</p>"
 
 
-def test_a_chart_whose_height_cannot_be_measured_stops_the_build_naming_it():
+def test_small_multiples_are_drawn_at_a_grid_columns_width():
+    grid = ('<div class="book-figure-charts book-grid">\n' + chart_markup(box_spec(80), "p1", "P1", "d") + "\n"
+            + chart_markup(box_spec(80), "p2", "P2", "d") + "\n</div>\n" + chart_markup(box_spec(40), "key", "Key", "d"))
+    drawings = Drawings()
+    page_assets.draw_in_advance(grid, "page", drawings)
+    widths = [re.search(r'<svg[^>]*width="(\d+)"', svg)[1] for svg in drawings]
+    # the two panels (one drawing, stored once) at 342 and 211 px; the key under the grid at 342 and 672
+    assert widths == ["342", "211", "342", "672"]
+
+
+def test_a_chart_that_cannot_be_drawn_stops_the_build_naming_it():
     no_call = chart_markup(box_spec(120), "a", "A", "d").replace('vegaEmbed("#a"', 'vegaEmbed("#other"')
     with pytest.raises(page_assets.ExtensionError, match=r"book/x: no vegaEmbed\(\"#a\", ...\) for the chart view 'a'"):
-        page_assets.reserve_heights(no_call, "book/x")
-    with pytest.raises(page_assets.ExtensionError, match="book/x: chart 'a': could not measure its height: .*Invalid specification"):
-        page_assets.reserve_heights(chart_markup({"width": "container"}, "a", "A", "d"), "book/x")
+        page_assets.draw_in_advance(no_call, "book/x", Drawings())
+    with pytest.raises(page_assets.ExtensionError, match="book/x: chart 'a': could not draw it: .*Invalid specification"):
+        page_assets.draw_in_advance(chart_markup({"width": "container"}, "a", "A", "d"), "book/x", Drawings())
     remote = {**box_spec(120), "data": {"url": "https://example.org/rows.csv"}}
-    with pytest.raises(page_assets.ExtensionError, match="chart 'a': could not measure its height: .*not allowed"):
-        page_assets.reserve_heights(chart_markup(remote, "a", "A", "d"), "book/x")
+    with pytest.raises(page_assets.ExtensionError, match="chart 'a': could not draw it: .*not allowed"):
+        page_assets.draw_in_advance(chart_markup(remote, "a", "A", "d"), "book/x", Drawings())
 
 
 def test_a_page_asking_for_an_icon_not_drawn_stops_the_build_naming_it(tmp_path):

@@ -3,8 +3,10 @@
 A phone on a slow network waits for every script before it has finished with a page, so the book
 sets a budget per page, counted as a web server sends scripts (gzipped): a page without charts may
 load at most 200 kB, a page with charts (which needs the Vega bundle) at most 500 kB. The scripts
-are read from the built HTML itself (every `<script src>` it references and every inline script),
-so the figures are what a browser fetches, whatever added the tags.
+are read from the built HTML itself (every `<script src>` it references, every inline script, and
+the charts' library an inline script loads when a reader reaches for a chart), so the figures are
+what a browser fetches, whatever added the tags; a chart page's total counts the library, as a
+reader who explores a chart downloads it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class Script:
     source: str      # the file, relative to the site, or "inline"
     raw_bytes: int
     gzip_bytes: int  # compressed as a web server would send it (gzip level 6)
+    on_demand: bool = False  # loaded by a script when a reader reaches for a chart, not with the page
 
 
 @dataclass
@@ -46,6 +49,10 @@ class PageScripts:
     @property
     def gzip_bytes(self) -> int:
         return sum(s.gzip_bytes for s in self.scripts)
+
+    @property
+    def at_load_gzip_bytes(self) -> int:
+        return sum(s.gzip_bytes for s in self.scripts if not s.on_demand)
 
     @property
     def inline_bytes(self) -> int:
@@ -102,7 +109,8 @@ def page_scripts(site: Path, page: Path) -> PageScripts:
     tags = _ScriptTags()
     tags.feed(text)
     result = PageScripts(page.resolve().relative_to(site).as_posix(), any(CHART_CALL in s for s in tags.inline))
-    for src in tags.sources:
+    on_demand = [m[1] for body in tags.inline for m in re.finditer(rf'"([^"\s]*{re.escape(BUNDLE_NAME)}[^"\s]*)"', body)]
+    for src in tags.sources + on_demand:
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
             result.external.append(src)
             continue
@@ -111,7 +119,7 @@ def page_scripts(site: Path, page: Path) -> PageScripts:
             result.missing.append(src)
             continue
         raw, gz = _file_sizes(target, target.stat().st_mtime_ns)
-        result.scripts.append(Script(target.relative_to(site).as_posix(), raw, gz))
+        result.scripts.append(Script(target.relative_to(site).as_posix(), raw, gz, src in on_demand))
     for body in tags.inline:
         if body.strip():
             data = body.encode("utf-8")
