@@ -297,6 +297,22 @@ def test_a_chart_with_controls_is_drawn_live_with_them_as_it_nears_the_screen(br
     assert errors == []
 
 
+def test_a_drawing_is_shown_as_the_live_chart_in_dark_mode(browser, server):
+    """The theme dims, pads and backs every image in dark mode; not a chart's drawing, which must
+    keep the live chart's height and colours."""
+    page, errors, _ = visit(browser, f"{server}/book/collapse.html", 1280)
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    style = page.locator(".book-chart-static img").first.evaluate("""img => {
+      const s = getComputedStyle(img), view = img.closest('.book-chart').querySelector('.book-chart-view');
+      return {filter: s.filter, padding: s.padding, background: s.backgroundColor,
+              height: img.getBoundingClientRect().height, reserved: parseFloat(view.style.minHeight)};
+    }""")
+    assert style["filter"] == "none" and style["padding"] == "0px" and style["background"] == "rgba(0, 0, 0, 0)", style
+    assert abs(style["height"] - style["reserved"]) <= 1, style
+    page.close()
+    assert errors == []
+
+
 def test_a_page_printed_right_after_loading_prints_every_chart(browser, server):
     """Printed to PDF before any chart is scrolled to or drawn live, the page weighs what it weighs
     once every chart's drawing has been scrolled to and loaded, not what it weighs without them."""
