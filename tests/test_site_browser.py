@@ -422,6 +422,13 @@ def readers_view(browser, server, site):
     return seen
 
 
+def past_the_viewport(where: str, c: dict, viewport: float) -> list[str]:
+    """A chart (or its drawing) that reaches past either edge of the viewport."""
+    if c["right"] > viewport + 0.5 or c["left"] < -0.5:
+        return [f"{where}: spans {c['left']:.0f} to {c['right']:.0f} px, the viewport is {viewport} px"]
+    return []
+
+
 def test_every_chart_shows_its_drawing_before_it_is_drawn_live(readers_view):
     """Before any script draws it: the drawing made at build time, the phone's on a phone, inside
     the viewport, at the height the live chart will take (a small multiple's box may be taller:
@@ -439,8 +446,7 @@ def test_every_chart_shows_its_drawing_before_it_is_drawn_live(readers_view):
                 continue
             if c["narrow"] != (width < 500):
                 problems.append(f"{where}: shows the drawing for a {'wide' if width < 500 else 'narrow'} screen")
-            if c["right"] > m["viewport"] + 0.5 or c["left"] < -0.5:
-                problems.append(f"{where}: spans {c['left']:.0f} to {c['right']:.0f} px, the viewport is {m['viewport']} px")
+            problems += past_the_viewport(where, c, m["viewport"])
             if abs(c["height"] - c["reserved"]) > 1 or c["box"] < c["reserved"] - 1:
                 problems.append(f"{where}: drawing {c['height']:.0f} px high in a box {c['box']:.0f} px high, "
                                 f"the live chart takes {c['reserved']:.0f} px")
@@ -460,8 +466,7 @@ def test_every_chart_fits_its_column_at_both_widths(readers_view):
             if not c["rendered"]:
                 problems.append(f"{where}: not drawn")
                 continue
-            if c["right"] > m["viewport"] + 0.5 or c["left"] < -0.5:
-                problems.append(f"{where}: spans {c['left']:.0f} to {c['right']:.0f} px, the viewport is {m['viewport']} px")
+            problems += past_the_viewport(where, c, m["viewport"])
             problems += [f"{where}: clipped or scrolled by {box}" for box in c["clippedBy"]]
             d = c["drawn"]
             if d["left"] < -1 or d["right"] > d["width"] + 1:
