@@ -422,6 +422,14 @@ def readers_view(browser, server, site):
     return seen
 
 
+def every_chart(readers_view: dict, measured: str = "charts"):
+    """(where, width, the page's measures, the chart's) for every chart of every page at both
+    widths, from the page's `measured` list ("charts": drawn live, "pictures": drawn in advance)."""
+    for (rel, width), m in readers_view.items():
+        for i, c in enumerate(m[measured], start=1):
+            yield f"{rel} at {width} px, chart {i} ({c['label']})", width, m, c
+
+
 def past_the_viewport(where: str, c: dict, viewport: float) -> list[str]:
     """A chart (or its drawing) that reaches past either edge of the viewport."""
     if c["right"] > viewport + 0.5 or c["left"] < -0.5:
@@ -435,42 +443,38 @@ def test_every_chart_shows_its_drawing_before_it_is_drawn_live(readers_view):
     as tall as the tallest panel of its row). A chart with controls, already drawn live as it came
     near the screen, only needs its drawing loaded (for a reader without scripts)."""
     problems, checked = [], 0
-    for (rel, width), m in readers_view.items():
-        for i, c in enumerate(m["pictures"], start=1):
-            where = f"{rel} at {width} px, chart {i} ({c['label']})"
-            checked += 1
-            if not c["loaded"]:
-                problems.append(f"{where}: its drawing did not load")
-                continue
-            if c["live"]:
-                continue
-            if c["narrow"] != (width < 500):
-                problems.append(f"{where}: shows the drawing for a {'wide' if width < 500 else 'narrow'} screen")
-            problems += past_the_viewport(where, c, m["viewport"])
-            if abs(c["height"] - c["reserved"]) > 1 or c["box"] < c["reserved"] - 1:
-                problems.append(f"{where}: drawing {c['height']:.0f} px high in a box {c['box']:.0f} px high, "
-                                f"the live chart takes {c['reserved']:.0f} px")
+    for where, width, m, c in every_chart(readers_view, "pictures"):
+        checked += 1
+        if not c["loaded"]:
+            problems.append(f"{where}: its drawing did not load")
+            continue
+        if c["live"]:
+            continue
+        if c["narrow"] != (width < 500):
+            problems.append(f"{where}: shows the drawing for a {'wide' if width < 500 else 'narrow'} screen")
+        problems += past_the_viewport(where, c, m["viewport"])
+        if abs(c["height"] - c["reserved"]) > 1 or c["box"] < c["reserved"] - 1:
+            problems.append(f"{where}: drawing {c['height']:.0f} px high in a box {c['box']:.0f} px high, "
+                            f"the live chart takes {c['reserved']:.0f} px")
     assert problems == []
     assert checked >= 2 * 30, f"only {checked} charts checked"
 
 
 def test_every_chart_fits_its_column_at_both_widths(readers_view):
     """No chart passes the viewport, sits in a box that clips or scrolls it, or draws outside its SVG."""
-    problems, checked = [], 0
-    for (rel, width), m in readers_view.items():
-        if m["pageWidth"] > m["viewport"]:
-            problems.append(f"{rel} at {width} px: the page scrolls sideways ({m['pageWidth']} px wide)")
-        for i, c in enumerate(m["charts"], start=1):
-            where = f"{rel} at {width} px, chart {i} ({c['label']})"
-            checked += 1
-            if not c["rendered"]:
-                problems.append(f"{where}: not drawn")
-                continue
-            problems += past_the_viewport(where, c, m["viewport"])
-            problems += [f"{where}: clipped or scrolled by {box}" for box in c["clippedBy"]]
-            d = c["drawn"]
-            if d["left"] < -1 or d["right"] > d["width"] + 1:
-                problems.append(f"{where}: marks drawn from {d['left']:.0f} to {d['right']:.0f} px in an SVG {d['width']:.0f} px wide")
+    problems = [f"{rel} at {width} px: the page scrolls sideways ({m['pageWidth']} px wide)"
+                for (rel, width), m in readers_view.items() if m["pageWidth"] > m["viewport"]]
+    checked = 0
+    for where, _, m, c in every_chart(readers_view):
+        checked += 1
+        if not c["rendered"]:
+            problems.append(f"{where}: not drawn")
+            continue
+        problems += past_the_viewport(where, c, m["viewport"])
+        problems += [f"{where}: clipped or scrolled by {box}" for box in c["clippedBy"]]
+        d = c["drawn"]
+        if d["left"] < -1 or d["right"] > d["width"] + 1:
+            problems.append(f"{where}: marks drawn from {d['left']:.0f} to {d['right']:.0f} px in an SVG {d['width']:.0f} px wide")
     assert problems == []
     assert checked >= 2 * 30, f"only {checked} charts checked"
 
@@ -483,14 +487,12 @@ RESERVE_TOLERANCE = 8  # px
 def test_every_chart_is_drawn_at_the_height_reserved_for_it(readers_view):
     """Drawing a chart live (when pointed at) moves nothing: its box had the chart's height."""
     problems, checked = [], 0
-    for (rel, width), m in readers_view.items():
-        for i, c in enumerate(m["charts"], start=1):
-            if not c["rendered"]:
-                continue  # reported as not drawn
-            checked += 1
-            if abs(c["drawn"]["height"] - c["reserved"]) > RESERVE_TOLERANCE:
-                problems.append(f"{rel} at {width} px, chart {i} ({c['label']}): drawn {c['drawn']['height']:.0f} px high "
-                                f"in a box that reserved {c['reserved']:.0f} px")
+    for where, _, _, c in every_chart(readers_view):
+        if not c["rendered"]:
+            continue  # reported as not drawn
+        checked += 1
+        if abs(c["drawn"]["height"] - c["reserved"]) > RESERVE_TOLERANCE:
+            problems.append(f"{where}: drawn {c['drawn']['height']:.0f} px high in a box that reserved {c['reserved']:.0f} px")
     assert problems == []
     assert checked >= 2 * 30, f"only {checked} charts checked"
 
